@@ -1,0 +1,55 @@
+"""Spanish text normalisation: accent folding, case folding, light stemming."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_NON_WORD = re.compile(r"[^0-9a-zñ]+")
+_SPACES = re.compile(r"\s+")
+
+STOPWORDS = frozenset(
+    "a al con de del el en la las lo los o para por se sin su sus u un una y e".split()
+)
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, strip accents (keeping ñ), collapse punctuation and spaces."""
+    if not text:
+        return ""
+    text = text.lower().replace("ñ", "\x00")
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.replace("\x00", "ñ")
+    text = _NON_WORD.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("spanish")
+
+
+def tokens(text: str | None, *, stem: bool = False, drop_stopwords: bool = True) -> list[str]:
+    words = fold(text).split()
+    if drop_stopwords:
+        words = [w for w in words if w not in STOPWORDS]
+    if stem:
+        words = _stemmer().stemWords(words)
+    return words
+
+
+def split_gendered(label: str) -> list[str]:
+    """ESCO labels are often 'cocinero/cocinera': return each form, and the whole label."""
+    parts = [p.strip() for p in label.split("/") if p.strip()]
+    if len(parts) <= 1:
+        return [label.strip()]
+    return parts
+
+
+def normalize_name(text: str | None) -> str:
+    """Name comparison key: folded, single-spaced."""
+    return fold(text)
