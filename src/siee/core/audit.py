@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterable
 
-request_context: contextvars.ContextVar[dict] = contextvars.ContextVar("siee_request_context", default={"channel": "cli", "ip": None})
+request_context: contextvars.ContextVar[dict | None] = contextvars.ContextVar("siee_request_context", default=None)
 
 
 def record(*, actor, action: str, obj=None, object_type: str | None = None, object_id=None,
            fields: Iterable[str] = (), detail: dict | None = None) -> None:
     from siee.core.models import AuditEntry
 
-    ctx = request_context.get()
+    ctx = request_context.get() or {"channel": "cli", "ip": None}
     if obj is not None:
         object_type = object_type or obj._meta.model_name
         object_id = obj.pk if object_id is None else object_id

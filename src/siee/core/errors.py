@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     OUT_OF_SCOPE = "out_of_scope"
     FORBIDDEN = "forbidden"
