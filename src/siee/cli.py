@@ -12,6 +12,7 @@ import sys
 
 COMMAND_MODULES = [
     "siee.core.commands",
+    "siee.core.commands_people",
     "siee.taxonomy.commands",
     "siee.people.commands",
     "siee.employers.commands",
