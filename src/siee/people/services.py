@@ -265,7 +265,9 @@ def find_duplicates(*, actor, data: dict | None = None, person: Person | None = 
     if birth:
         cond |= Q(birth_date=birth)
     if phone and len(phone) >= 7:
-        cond |= Q(phone__endswith=phone) | Q(whatsapp__endswith=phone)
+        # Stored numbers keep their formatting ("+57 300 765 4321"): prefilter on the last four digits and
+        # compare the digits below.
+        cond |= Q(phone__endswith=phone[-4:]) | Q(whatsapp__endswith=phone[-4:])
     results = []
     for cand in qs.filter(cond)[:500]:
         reasons = []
@@ -277,8 +279,8 @@ def find_duplicates(*, actor, data: dict | None = None, person: Person | None = 
         if birth and cand.birth_date == birth and similarity >= 0.8:
             reasons.append(_("nombre parecido (%(p)d%%) y misma fecha de nacimiento") % {"p": similarity * 100})
             score = max(score, 0.5 + similarity / 2)
-        cand_phone = "".join(ch for ch in (cand.phone or cand.whatsapp or "") if ch.isdigit())[-10:]
-        if phone and len(phone) >= 7 and cand_phone == phone and similarity >= 0.7:
+        cand_phones = {"".join(ch for ch in (value or "") if ch.isdigit())[-10:] for value in (cand.phone, cand.whatsapp)}
+        if phone and len(phone) >= 7 and phone in cand_phones and similarity >= 0.7:
             reasons.append(_("mismo teléfono y nombre parecido"))
             score = max(score, 0.4 + similarity / 2)
         if reasons:
