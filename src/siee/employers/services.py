@@ -124,6 +124,16 @@ def update_vacancy(*, actor, vacancy_id, data: dict) -> Vacancy:
         _require_staff(actor)
     maps = ReferenceMaps.load(scope=scope_territory_ids(actor) if actor is not None and actor.role != "employer" else None, skills=True)
     cleaned, errors = clean_vacancy(data, maps, partial=True)
+    if "required_skill_ids" in cleaned or "desired_skill_ids" in cleaned:
+        links = list(vacancy.skill_links.values_list("skill_id", "required"))
+        required = cleaned.get("required_skill_ids", [s for s, r in links if r])
+        desired = cleaned.get("desired_skill_ids", [s for s, r in links if not r])
+        if set(required) & set(desired):
+            errors.append(("desired_skills", _("una habilidad no puede ser requerida y deseable a la vez")))
+    if "closing_date" in cleaned or "status" in cleaned:
+        closing = cleaned.get("closing_date", vacancy.closing_date)
+        if closing and closing < dt.date.today() and cleaned.get("status", vacancy.status) == VacancyStatus.OPEN:
+            errors.append(("closing_date", _("la fecha de cierre de una vacante abierta no puede estar en el pasado")))
     if errors:
         raise _raise(errors)
     changed = [k for k in VACANCY_MODEL_FIELDS if k in cleaned and getattr(vacancy, k) != cleaned[k]]
