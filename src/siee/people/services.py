@@ -324,3 +324,44 @@ def merge_people(*, actor, keep_id, merge_id) -> Person:
     _event(keep, "merged", actor, merged_id=other.pk, merged_document=f"{other.document_type} {other.document_number}", filled=filled)
     audit.record(actor=actor, action=AuditAction.MERGE, obj=keep, fields=filled, detail={"merged_id": other.pk})
     return keep
+
+
+@transaction.atomic
+def register_self_service_person(*, username: str, password: str, data: dict, consent: dict | None) -> Person:
+    """A job seeker (or migrant) creates their own account and profile. Consent is mandatory."""
+    from siee.core.models import Role, User
+
+    if not consent:
+        raise ValidationFailed(_("Debe aceptar la autorización de tratamiento de datos."), field="consent")
+    username = (username or "").strip()
+    if not username or User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(_("Ese nombre de usuario no está disponible."), field="username")
+    if len(password or "") < 8:
+        raise ValidationFailed(_("La contraseña debe tener al menos 8 caracteres."), field="password")
+    person = register_person(actor=None, data=data, consent={**consent, "channel": "self_service"})
+    user = User(username=username, role=Role.JOB_SEEKER, email=person.email, first_name=person.first_names[:150],
+                last_name=person.last_names[:150])
+    user.set_password(password)
+    user.save()
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    _event(person, "self_service_account_created", user)
+    return person
+
+
+@transaction.atomic
+def create_self_service_employer_account(*, username: str, password: str, employer_data: dict):
+    """An employer creates their own account and company record."""
+    from siee.core.models import Role, User
+    from siee.employers.services import register_employer
+
+    username = (username or "").strip()
+    if not username or User.objects.filter(username__iexact=username).exists():
+        raise ValidationFailed(_("Ese nombre de usuario no está disponible."), field="username")
+    if len(password or "") < 8:
+        raise ValidationFailed(_("La contraseña debe tener al menos 8 caracteres."), field="password")
+    user = User(username=username, role=Role.EMPLOYER, email=str(employer_data.get("email") or ""))
+    user.set_password(password)
+    user.save()
+    employer = register_employer(actor=user, data=employer_data)
+    return user, employer
