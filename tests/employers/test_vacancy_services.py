@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from factories import make_employer, make_vacancy, occupation, skill, vacancy_data
 
+from factories import make_employer, make_vacancy, occupation, skill, vacancy_data
 from siee.core.errors import ErrorCode, OutOfScope, ValidationFailed
 from siee.employers import services
 from siee.employers.models import Employer, Vacancy, VacancySkill, VacancyStatus

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from factories import CONSENT, make_person, occupation, person_data, skill
 
+from factories import CONSENT, make_person, occupation, person_data, skill
 from siee.core.errors import ErrorCode, PermissionDenied, ValidationFailed
 from siee.core.models import AuditAction, AuditEntry
 from siee.people import services

@@ -23,6 +23,7 @@ from siee.core.schemas import (
     TokenOut,
     UserIn,
     UserOut,
+    with_status,
 )
 from siee.core.selectors import find_territory, user_territories
 
@@ -51,7 +52,7 @@ def me(request):
 def auth_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        return 401, {"code": "unauthorized", "detail": _("Usuario o contraseña incorrectos."), "errors": {}}
+        return with_status(401, {"code": "unauthorized", "detail": _("Usuario o contraseña incorrectos."), "errors": {}})
     token = user.api_token or services.issue_api_token(user=user)
     return {"token": token, "username": user.username, "role": user.role}
 
@@ -82,7 +83,7 @@ def create_organization(request, payload: OrganizationIn):
     org = services.create_organization(actor=request.auth, name=payload.name, kind=payload.kind,
                                        territories=territories, tax_id=payload.tax_id, email=payload.email,
                                        phone=payload.phone)
-    return 201, org
+    return with_status(201, org)
 
 
 @router.post("/users", response={201: UserOut, **ERRORS}, summary="Crea un usuario del personal (administradores)")
@@ -98,7 +99,7 @@ def create_user(request, payload: UserIn):
     user = services.create_staff_user(actor=actor, username=payload.username, password=payload.password,
                                       role=payload.role, organization=organization, first_name=payload.first_name,
                                       last_name=payload.last_name, email=payload.email)
-    return 201, user
+    return with_status(201, user)
 
 
 @router.get("/audit", response={200: AuditPage, **ERRORS}, summary="Registro de auditoría (administradores de agencia)")

@@ -131,3 +131,12 @@ class OrganizationPage(Schema):
     limit: int
     offset: int
     items: list[OrganizationOut]
+
+
+def with_status(code: int, value):
+    """An explicit status response (`ninja.Status` where available; a (code, value) tuple on older ninja)."""
+    try:
+        from ninja import Status
+    except ImportError:  # django-ninja < 1.5
+        return code, value
+    return Status(code, value)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from siee.core.errors import OutOfScope, ValidationFailed
-from siee.core.schemas import ErrorOut, Id
+from siee.core.schemas import ErrorOut, Id, with_status
 from siee.core.selectors import find_territory
 from siee.employers import services
 from siee.employers.jsonld import vacancy_jobposting
@@ -69,7 +69,7 @@ def list_employers(request, q: str | None = Query(None, max_length=200), municip
 @router.post("/employers", response={201: EmployerOut, **ERRORS}, summary="Registra un empleador")
 def create_employer(request, payload: EmployerIn):
     employer = services.register_employer(actor=request.auth, data=payload.dict(exclude_none=True))
-    return 201, employer_data(employer)
+    return with_status(201, employer_data(employer))
 
 
 @router.get("/employers/{employer_id}", response={200: EmployerOut, **ERRORS}, summary="Un empleador")
@@ -98,7 +98,7 @@ def list_vacancies(request, q: str | None = Query(None, max_length=200), status:
 @router.post("/vacancies", response={201: VacancyOut, **ERRORS}, summary="Publica una vacante de un empleador")
 def create_vacancy(request, payload: VacancyIn):
     vacancy = services.create_vacancy(actor=request.auth, employer_id=payload.employer_id, data=_vacancy_input(payload))
-    return 201, vacancy_data(vacancy)
+    return with_status(201, vacancy_data(vacancy))
 
 
 @router.get("/vacancies/{vacancy_id}", response={200: VacancyOut, **ERRORS}, summary="Una vacante")

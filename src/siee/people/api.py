@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from siee.core.errors import ValidationFailed
-from siee.core.schemas import ErrorOut, Id
+from siee.core.schemas import ErrorOut, Id, with_status
 from siee.core.selectors import find_territory
 from siee.people import services
 from siee.people.schemas import (
@@ -68,7 +68,7 @@ def list_people(request, q: str | None = Query(None, max_length=200), municipali
 def register_person(request, payload: PersonIn):
     data = payload.dict(exclude={"consent"}, exclude_none=True)
     person = services.register_person(actor=request.auth, data=data, consent=payload.consent.dict())
-    return 201, person_profile(person, include_sensitive=False)
+    return with_status(201, person_profile(person, include_sensitive=False))
 
 
 @router.get("/duplicates/check", response={200: list[DuplicateOut], **ERRORS},
@@ -114,10 +114,11 @@ def add_experience(request, person_id: Id, payload: ExperienceIn):
                                   start_date=payload.start_date, end_date=payload.end_date, months=payload.months,
                                   kind=payload.kind, country=payload.country)
     occ = exp.occupation
-    return 201, {"id": exp.pk, "description": exp.description, "employer_name": exp.employer_name,
-                 "occupation": {"id": occ.pk, "uri": occ.uri, "label": occ.label} if occ else None,
-                 "country": exp.country, "start_date": exp.start_date, "end_date": exp.end_date,
-                 "months": exp.months, "kind": exp.kind}
+    return with_status(201, {
+        "id": exp.pk, "description": exp.description, "employer_name": exp.employer_name,
+        "occupation": {"id": occ.pk, "uri": occ.uri, "label": occ.label} if occ else None,
+        "country": exp.country, "start_date": exp.start_date, "end_date": exp.end_date,
+        "months": exp.months, "kind": exp.kind})
 
 
 @router.post("/{person_id}/education", response={201: EducationOut, **ERRORS}, summary="Añade un estudio")
@@ -125,9 +126,9 @@ def add_education(request, person_id: Id, payload: EducationIn):
     edu = services.add_education(actor=request.auth, person_id=person_id, level_code=payload.level,
                                  title=payload.title, institution=payload.institution, country=payload.country,
                                  year=payload.year, recognized=payload.recognized)
-    return 201, {"id": edu.pk, "level": edu.level.code, "level_label": edu.level.label, "title": edu.title,
-                 "institution": edu.institution, "country": edu.country, "year": edu.year,
-                 "recognized": edu.recognized}
+    return with_status(201, {
+        "id": edu.pk, "level": edu.level.code, "level_label": edu.level.label, "title": edu.title,
+        "institution": edu.institution, "country": edu.country, "year": edu.year, "recognized": edu.recognized})
 
 
 @router.post("/{person_id}/skills", response={201: PersonSkillOut, **ERRORS}, summary="Añade o actualiza una habilidad")
@@ -137,15 +138,16 @@ def add_skill(request, person_id: Id, payload: SkillIn):
         skill = "-1"
     ps = services.add_person_skill(actor=request.auth, person_id=person_id, skill_id=skill,
                                    level=payload.level, certified=payload.certified)
-    return 201, {"id": ps.pk, "skill": {"id": ps.skill.pk, "uri": ps.skill.uri, "label": ps.skill.label},
-                 "level": ps.level, "certified": ps.certified}
+    return with_status(201, {
+        "id": ps.pk, "skill": {"id": ps.skill.pk, "uri": ps.skill.uri, "label": ps.skill.label},
+        "level": ps.level, "certified": ps.certified})
 
 
 @router.post("/{person_id}/consent", response={201: ConsentOut, **ERRORS}, summary="Registra la autorización de datos")
 def grant_consent(request, person_id: Id, payload: ConsentIn):
     consent = services.record_consent(actor=request.auth, person_id=person_id, purpose=payload.purpose,
                                       channel=payload.channel, text_version=payload.text_version)
-    return 201, consent
+    return with_status(201, consent)
 
 
 @router.delete("/{person_id}/consent", response={200: RevokedOut, **ERRORS}, summary="Revoca las autorizaciones vigentes")
