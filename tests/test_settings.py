@@ -24,3 +24,10 @@ def test_fold_strips_accents_keeps_enie():
 def test_tokens_drop_stopwords_and_stem():
     assert tokens("Auxiliar de bodega con moto") == ["auxiliar", "bodega", "moto"]
     assert tokens("cocineros", stem=True) == tokens("cocinero", stem=True)
+
+
+def test_title_es_keeps_particles_lower():
+    from siee.lib.text import title_es
+
+    assert title_es("VALLE DEL CAUCA") == "Valle del Cauca"
+    assert title_es("SAN JOSÉ DE CÚCUTA") == "San José de Cúcuta"

@@ -32,6 +32,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--token", action="store_true", help="imprime un token para la API")
     c.set_defaults(func=cmd_user_create)
 
+    p = sub.add_parser("org", help="Gestiona organizaciones (agencias, ONG, proveedores, entidades públicas).")
+    osub = p.add_subparsers(dest="org_command", metavar="ACTION")
+    osub.required = True
+    c = osub.add_parser("create", help="Crea una organización ligada a uno o más territorios.")
+    c.add_argument("name")
+    c.add_argument("--kind", default="agency", help="agency, ngo, training_provider, employer, public_entity")
+    c.add_argument("--territory", action="append", required=True, metavar="CODE",
+                   help="código de departamento, municipio o territorio (repetible): 68, 68001, CL-13101")
+    c.add_argument("--tax-id", default="")
+    c.set_defaults(func=cmd_org_create)
+    c = osub.add_parser("list", help="Lista las organizaciones y sus territorios.")
+    c.set_defaults(func=cmd_org_list)
+
     p = sub.add_parser("manage", help="Ejecuta un comando de administración de Django (avanzado).")
     p.add_argument("args", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
@@ -87,6 +100,40 @@ def cmd_user_create(args) -> int:
     print(f"Usuario {user.username} creado ({user.get_role_display()}).")
     if args.token:
         print(f"token: {user.api_token}")
+    return 0
+
+
+def cmd_org_create(args) -> int:
+    from siee.cli import ensure_database
+    from siee.core.errors import DomainError
+    from siee.core.selectors import find_territory
+    from siee.core.services import create_organization
+
+    ensure_database()
+    territories = []
+    for code in args.territory:
+        t = find_territory(code)
+        if t is None:
+            print(f"Error: territorio desconocido: {code}", file=sys.stderr)
+            return 1
+        territories.append(t)
+    try:
+        org = create_organization(actor=None, name=args.name, kind=args.kind, territories=territories, tax_id=args.tax_id)
+    except DomainError as exc:
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"Organización {org.name} creada (id {org.pk}): " + ", ".join(t.display_name() for t in territories))
+    return 0
+
+
+def cmd_org_list(args) -> int:
+    from siee.cli import ensure_database
+    from siee.core.models import Organization
+
+    ensure_database()
+    for org in Organization.objects.prefetch_related("territories"):
+        names = ", ".join(f"{t.code} {t.display_name()}" for t in org.territories.all())
+        print(f"{org.pk}\t{org.get_kind_display()}\t{org.name}\t{names}")
     return 0
 
 

@@ -46,9 +46,11 @@ class Territory(models.Model):
         return f"{self.country}-{self.code}"
 
     def display_name(self) -> str:
-        name = self.name.title() if self.name.isupper() else self.name
-        if self.parent and self.level >= TerritoryLevel.MUNICIPALITY:
-            parent = self.parent.name.title() if self.parent.name.isupper() else self.parent.name
+        from siee.lib.text import title_es
+
+        name = title_es(self.name) if self.name.isupper() else self.name
+        if self.parent and self.level in (TerritoryLevel.MUNICIPALITY, TerritoryLevel.DISTRICT):
+            parent = title_es(self.parent.name) if self.parent.name.isupper() else self.parent.name
             return f"{name}, {parent}"
         return name
 

@@ -53,3 +53,18 @@ def split_gendered(label: str) -> list[str]:
 def normalize_name(text: str | None) -> str:
     """Name comparison key: folded, single-spaced."""
     return fold(text)
+
+
+_LOWER_PARTICLES = {"de", "del", "la", "las", "los", "y", "e", "el", "en"}
+
+
+def title_es(text: str) -> str:
+    """'VALLE DEL CAUCA' -> 'Valle del Cauca' (official names are often upper case)."""
+    words = text.lower().split(" ")
+    out = []
+    for i, w in enumerate(words):
+        if i > 0 and w in _LOWER_PARTICLES:
+            out.append(w)
+        else:
+            out.append("-".join(p[:1].upper() + p[1:] for p in w.split("-")))
+    return " ".join(out)
