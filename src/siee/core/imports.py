@@ -1,0 +1,330 @@
+"""Bulk import engine shared by people, employers and vacancies.
+
+The engine reads a CSV/XLSX file row by row (``siee.core.tabular``), validates each row in memory with the
+entity's ``clean_*`` function and preloaded ``ReferenceMaps`` (no query per row), rejects duplicated keys
+inside the file, and hands valid rows to the entity's batch writer. Each batch is written inside its own
+transaction: a crash never leaves half a batch behind, and since rows are matched on natural keys a re-run
+updates what was already written and creates the rest (idempotent).
+
+One audit entry is written per import (action "import"), not one per row.
+
+``insert_rows`` is the fast write path used by imports and by the demo generator: ``executemany`` of plain
+tuples on SQLite, ``COPY ... FROM STDIN`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection, transaction
+
+from siee.core.tabular import Table, TableWriter, UnreadableFile, guess_format, read_table
+from siee.lib import parse
+
+BATCH_SIZE = 2000
+REPORT_COLUMNS = ["row", "field", "reason", "value"]
+REJECTED_ERRORS_COLUMN = "errores"
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    reason: str
+    value: str = ""
+
+
+@dataclass
+class ImportResult:
+    entity: str = ""
+    file_name: str = ""
+    created: int = 0
+    updated: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    report_path: str | None = None
+    rejected_path: str | None = None
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated
+
+    def summary(self) -> str:
+        text = (f"Importadas {self.imported} filas ({self.created} nuevas, {self.updated} actualizadas); "
+                f"rechazadas {self.rejected}.")
+        if self.report_path:
+            text += f" Informe: {self.report_path}"
+        return text
+
+
+@dataclass
+class PendingRow:
+    line: int
+    raw: dict
+    cells: list
+    cleaned: dict
+    key: tuple
+
+
+class ImportSpec:
+    """What an entity's importer provides. Subclasses live in people/imports.py and employers/imports.py."""
+
+    entity = ""  # "people"
+    object_type = ""  # audit object type: "person"
+    columns: Sequence[str] = ()
+    required: Sequence[str] = ()
+    key_field = ""  # field named in duplicate-row errors
+    batch_size = BATCH_SIZE
+
+    def __init__(self, *, actor=None):
+        self.actor = actor
+
+    def normalize_header(self, name: str) -> str:  # pragma: no cover - overridden
+        return (name or "").strip().lower()
+
+    def prepare(self) -> None:
+        """Load reference maps (once per import)."""
+
+    def clean(self, raw: dict) -> tuple[dict, list[tuple[str, str]]]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def key(self, cleaned: dict) -> tuple:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def write_batch(self, rows: list[PendingRow]) -> tuple[int, int, list[RowError]]:  # pragma: no cover
+        """Write valid rows; return (created, updated, rows rejected at write time)."""
+        raise NotImplementedError
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _fast_dates(raw: dict, names: Iterable[str]) -> None:
+    """Pre-parse ISO dates (the export format) so clean_* does not run strptime on them.
+
+    Only exact YYYY-MM-DD strings that are valid dates are converted; anything else is left untouched for
+    clean_* to parse or report, so the messages are the same.
+    """
+    for name in names:
+        value = raw.get(name)
+        if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+            try:
+                raw[name] = dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+
+
+def run_import(spec: ImportSpec, source, *, report_path=None, rejected_path=None, progress: bool = False,
+               max_bytes: int | None = None) -> ImportResult:
+    """Import a file with `spec`. Raises UnreadableFile when the file cannot be read at all."""
+    from siee.core import audit
+    from siee.core.models import AuditAction
+
+    table: Table = read_table(source, normalize_header=spec.normalize_header, known_columns=spec.columns,
+                              max_bytes=max_bytes)
+    name = table.extra.get("name", "")
+    known = set(spec.columns)
+    positions = [(i, col) for i, col in enumerate(table.columns) if col in known and col != "id"]
+    seen_cols = {col for _, col in positions}
+    missing = [c for c in spec.required if c not in seen_cols]
+    if missing:
+        raise UnreadableFile(
+            f"El archivo {name} no tiene las columnas obligatorias: {', '.join(missing)}. "
+            f"Columnas encontradas: {', '.join(h for h in table.headers if h)}."
+        )
+    spec.prepare()
+    result = ImportResult(entity=spec.entity, file_name=name)
+    rejected_cells: dict[int, list] = {}
+    seen_keys: dict[tuple, int] = {}
+    batch: list[PendingRow] = []
+    width = len(table.columns)
+    date_columns = getattr(spec, "date_columns", ())
+
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(desc=f"importando {spec.entity}", unit=" filas", disable=None, mininterval=0.5)
+
+    def reject(line: int, cells: list, errors: list[RowError]) -> None:
+        result.errors.extend(errors)
+        if line not in rejected_cells:
+            result.rejected += 1
+            rejected_cells[line] = cells
+
+    def flush() -> None:
+        if not batch:
+            return
+        with transaction.atomic():
+            created, updated, late_errors = spec.write_batch(batch)
+        result.created += created
+        result.updated += updated
+        if late_errors:
+            cells_by_line = {p.line: p.cells for p in batch}
+            for err in late_errors:
+                reject(err.row, cells_by_line.get(err.row, []), [err])
+        batch.clear()
+
+    try:
+        for line, cells in table.rows:
+            if bar is not None:
+                bar.update(1)
+            if not any(not parse.is_blank(c) for c in cells):
+                continue  # blank line: spreadsheets often end with some
+            if len(cells) < width:
+                cells = list(cells) + [""] * (width - len(cells))
+            raw = {col: cells[i] for i, col in positions}
+            if date_columns:
+                _fast_dates(raw, date_columns)
+            cleaned, errors = spec.clean(raw)
+            if errors:
+                reject(line, cells, [RowError(line, f, r, _text(raw.get(f))) for f, r in errors])
+                continue
+            key = spec.key(cleaned)
+            first = seen_keys.get(key)
+            if first is not None:
+                reject(line, cells, [RowError(line, spec.key_field, f"fila duplicada (misma clave que la fila {first})",
+                                              _text(raw.get(spec.key_field)))])
+                continue
+            seen_keys[key] = line
+            batch.append(PendingRow(line, raw, cells, cleaned, key))
+            if len(batch) >= spec.batch_size:
+                flush()
+        flush()
+    finally:
+        if bar is not None:
+            bar.close()
+    result.errors.sort(key=lambda e: e.row)
+
+    if report_path:
+        write_report(report_path, result.errors)
+        result.report_path = str(report_path)
+    if rejected_path:
+        write_rejected(rejected_path, table.headers, rejected_cells, result.errors)
+        result.rejected_path = str(rejected_path)
+    audit.record(actor=spec.actor, action=AuditAction.IMPORT, object_type=spec.object_type,
+                 detail={"file": name, "entity": spec.entity, "created": result.created, "updated": result.updated,
+                         "rejected": result.rejected})
+    return result
+
+
+def write_report(path, errors: list[RowError]) -> None:
+    fmt = guess_format(path)
+    with TableWriter(path, REPORT_COLUMNS, fmt, sheet_title="informe") as w:
+        for e in errors:
+            w.write([e.row, e.field, e.reason, e.value])
+
+
+def write_rejected(path, headers: list[str], rejected_cells: dict[int, list], errors: list[RowError]) -> None:
+    reasons: dict[int, list[str]] = {}
+    for e in errors:
+        reasons.setdefault(e.row, []).append(f"{e.field}: {e.reason}")
+    fmt = guess_format(path)
+    with TableWriter(path, [*headers, REJECTED_ERRORS_COLUMN], fmt, sheet_title="rechazadas") as w:
+        for line in sorted(rejected_cells):
+            cells = list(rejected_cells[line])[: len(headers)]
+            cells += [""] * (len(headers) - len(cells))
+            w.write([_text(c) if not isinstance(c, int | float) or isinstance(c, bool) else c for c in cells]
+                    + ["; ".join(reasons.get(line, []))])
+
+
+# --- fast writes -----------------------------------------------------------------------------------------
+
+def model_columns(model, names: Sequence[str]) -> list:
+    """Concrete fields of `model` by attname (e.g. "municipality_id")."""
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    return [by_attname[n] for n in names]
+
+
+def insert_rows(model, names: Sequence[str], rows: Iterable[Sequence], *, using_copy: bool | None = None) -> int:
+    """Insert plain tuples (values in the order of `names`, Python values) into `model`'s table.
+
+    PostgreSQL: COPY FROM STDIN; other databases: executemany with values prepared by each field.
+    Rows must carry every NOT NULL column without a database default (including explicit ids when given).
+    """
+    fields = model_columns(model, names)
+    table = model._meta.db_table
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(f.column) for f in fields)
+    n = 0
+    if using_copy is None:
+        using_copy = connection.vendor == "postgresql"
+    if using_copy and connection.vendor == "postgresql":
+        import json
+
+        json_idx = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
+        with connection.cursor() as cursor:
+            raw_cursor = cursor.cursor
+            with raw_cursor.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    if json_idx:
+                        row = list(row)
+                        for i in json_idx:
+                            row[i] = json.dumps(row[i], ensure_ascii=False)
+                    copy.write_row(row)
+                    n += 1
+        return n
+    preps = [_prep_for(f) for f in fields]
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {qn(table)} ({cols}) VALUES ({placeholders})"
+    prepared = [tuple(p(v) if p else v for p, v in zip(preps, row, strict=True)) for row in rows]
+    if prepared:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, prepared)
+    return len(prepared)
+
+
+def _prep_for(f) -> Callable | None:
+    kind = f.get_internal_type()
+    if kind in ("CharField", "TextField", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
+                "SmallIntegerField", "BigIntegerField", "AutoField", "BigAutoField", "ForeignKey", "EmailField",
+                "FloatField"):
+        return None
+    if kind == "BooleanField":
+        return lambda v: None if v is None else bool(v)
+    return lambda v: f.get_db_prep_save(v, connection)
+
+
+def reset_sequences(*models) -> None:
+    """After inserting explicit ids, move PostgreSQL sequences past them (no-op elsewhere)."""
+    from django.core.management.color import no_style
+
+    sql = connection.ops.sequence_reset_sql(no_style(), list(models))
+    if sql:
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement)
+
+
+def allocate_ids(model, n: int) -> list[int]:
+    """`n` fresh primary keys for explicit-id inserts (call inside the transaction that inserts them).
+
+    PostgreSQL draws them from the table's sequence (safe with concurrent writers); SQLite, which has one
+    writer at a time, continues after the current maximum.
+    """
+    if n <= 0:
+        return []
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)", [table, pk, n])
+            return [r[0] for r in cursor.fetchall()]
+        cursor.execute(f"SELECT MAX({connection.ops.quote_name(pk)}) FROM {connection.ops.quote_name(table)}")
+        start = (cursor.fetchone()[0] or 0) + 1
+    return list(range(start, start + n))
+
+
+def display_path(path) -> str:
+    return os.fspath(path) if isinstance(path, str | os.PathLike) else Path(getattr(path, "name", "datos")).name

@@ -1,0 +1,150 @@
+"""Bulk import of people from CSV/XLSX: the same validation as the registration form (`clean_person`),
+natural key (document_type, document_number), batches written with COPY/executemany.
+
+    result = import_people("personas.csv", actor=user, report_path="informe.csv", rejected_path="rechazadas.csv")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from siee.core.imports import (
+    ImportResult,
+    ImportSpec,
+    PendingRow,
+    RowError,
+    allocate_ids,
+    insert_rows,
+    run_import,
+)
+from siee.core.selectors import scope_territory_ids
+from siee.core.validation import ReferenceMaps
+from siee.people.models import Consent, Person
+from siee.people.validation import (
+    PERSON_COLUMNS,
+    PERSON_MODEL_FIELDS,
+    REQUIRED,
+    clean_person,
+    name_key,
+    normalize_header,
+)
+
+INSERT_FIELDS = ("id", *PERSON_MODEL_FIELDS, "name_key", "organization_id", "registered_at", "updated_at")
+UPDATE_FIELDS = (*(f.removesuffix("_id") for f in PERSON_MODEL_FIELDS), "name_key", "updated_at")
+CONSENT_FIELDS = ("person_id", "purpose", "granted_at", "channel", "text_version", "recorded_by_id")
+
+
+def consent_datetime(day: dt.date) -> dt.datetime:
+    """Consents given as a date are recorded at noon local time (as `register_person` does)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+class PeopleImport(ImportSpec):
+    entity = "people"
+    object_type = "person"
+    columns = PERSON_COLUMNS
+    required = REQUIRED
+    key_field = "document_number"
+    date_columns = ("birth_date", "arrival_date", "consent_date")
+
+    def normalize_header(self, name: str) -> str:
+        return normalize_header(name)
+
+    def prepare(self) -> None:
+        scope = scope_territory_ids(self.actor) if self.actor is not None else None
+        self.maps = ReferenceMaps.load(scope=scope)
+        self.today = dt.date.today()
+        self.organization_id = getattr(self.actor, "organization_id", None)
+        self.recorded_by_id = getattr(self.actor, "pk", None)
+
+    def clean(self, raw: dict):
+        return clean_person(raw, self.maps, today=self.today)
+
+    def key(self, cleaned: dict) -> tuple:
+        return (cleaned["document_type"], cleaned["document_number"])
+
+    def write_batch(self, rows: list[PendingRow]) -> tuple[int, int, list[RowError]]:
+        numbers = [p.cleaned["document_number"] for p in rows]
+        existing: dict[tuple, tuple[int, int]] = {}
+        for pk, doc_type, number, muni in Person.objects.filter(document_number__in=numbers).values_list(
+                "id", "document_type", "document_number", "municipality_id"):
+            existing[(doc_type, number)] = (pk, muni)
+        scope = self.maps.scope
+        errors: list[RowError] = []
+        new_rows: list[PendingRow] = []
+        upd_rows: list[tuple[int, PendingRow]] = []
+        for p in rows:
+            found = existing.get(p.key)
+            if found is None:
+                new_rows.append(p)
+            elif scope is not None and found[1] not in scope:
+                errors.append(RowError(p.line, "document_number", "la persona ya está registrada en un territorio "
+                                       "fuera de su organización", p.cleaned["document_number"]))
+            else:
+                upd_rows.append((found[0], p))
+
+        now = timezone.now()
+        consents: list[tuple] = []
+        desired: list[tuple[int, int]] = []
+        ids = allocate_ids(Person, len(new_rows))
+        org = self.organization_id
+        tuples = []
+        for pk, p in zip(ids, new_rows, strict=True):
+            c = p.cleaned
+            tuples.append((pk, *[c[f] for f in PERSON_MODEL_FIELDS], name_key(c["first_names"], c["last_names"]),
+                           org, now, now))
+            if c.get("consent_date"):
+                consents.append((pk, "employment_services", consent_datetime(c["consent_date"]), c["consent_channel"],
+                                 c["consent_version"], self.recorded_by_id))
+            for occ in dict.fromkeys(c.get("desired_occupation_ids") or ()):
+                desired.append((pk, occ))
+        insert_rows(Person, INSERT_FIELDS, tuples)
+
+        if upd_rows:
+            objs = []
+            for pk, p in upd_rows:
+                c = p.cleaned
+                obj = Person(id=pk, **{f: c[f] for f in PERSON_MODEL_FIELDS})
+                obj.name_key = name_key(c["first_names"], c["last_names"])
+                obj.updated_at = now
+                objs.append(obj)
+            Person.objects.bulk_update(objs, UPDATE_FIELDS, batch_size=500)
+            upd_ids = [pk for pk, _ in upd_rows]
+            current: dict[int, set[dt.date]] = {}
+            for person_id, granted in Consent.objects.filter(person_id__in=upd_ids, revoked_at__isnull=True).values_list(
+                    "person_id", "granted_at"):
+                current.setdefault(person_id, set()).add(timezone.localtime(granted).date())
+            through = Person.desired_occupations.through
+            through.objects.filter(person_id__in=upd_ids).delete()
+            for pk, p in upd_rows:
+                c = p.cleaned
+                day = c.get("consent_date")
+                if day and day not in current.get(pk, ()):
+                    consents.append((pk, "employment_services", consent_datetime(day), c["consent_channel"],
+                                     c["consent_version"], self.recorded_by_id))
+                for occ in dict.fromkeys(c.get("desired_occupation_ids") or ()):
+                    desired.append((pk, occ))
+        if consents:
+            insert_rows(Consent, CONSENT_FIELDS, consents)
+        if desired:
+            insert_rows(Person.desired_occupations.through, ("person_id", "occupation_id"), desired)
+        return len(new_rows), len(upd_rows), errors
+
+
+def import_people(source, *, actor=None, report_path=None, rejected_path=None, progress: bool = False,
+                  max_bytes: int | None = None) -> ImportResult:
+    """Import people from a CSV/XLSX path or binary file. Raises `UnreadableFile` if it cannot be read."""
+    _check_actor(actor)
+    return run_import(PeopleImport(actor=actor), source, report_path=report_path, rejected_path=rejected_path,
+                      progress=progress, max_bytes=max_bytes)
+
+
+def _check_actor(actor) -> None:
+    from django.utils.translation import gettext as _
+
+    from siee.core.errors import PermissionDenied
+
+    if actor is not None and not actor.can_read_personal_data:
+        raise PermissionDenied(_("Su rol no permite importar personas."))
