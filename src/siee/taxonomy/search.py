@@ -18,15 +18,15 @@ A query is answered in three steps: (1) candidate generation through a token ind
 expanded to the index words equal to it, starting with it, or within a small edit distance (rapidfuzz over the
 vocabulary), and the labels containing those words are candidates, those matching most query words first;
 (2) scoring of the candidates with rapidfuzz on the folded strings (best of ``ratio``, ``token_sort_ratio``
-and a discounted ``token_set_ratio``/``partial_ratio``); (3) boosts: an exact folded match scores 1.0, a
-label that starts with the query at least 0.9. Results are grouped by concept (best label wins).
+and ``token_set_ratio``/``partial_ratio`` discounted and weighted by the share of query words the label
+contains); (3) boosts: an exact folded match scores 1.0 (nothing else does), a label that starts with the
+query at least 0.9 (0.85 when the query ends mid-word). Results are grouped by concept (best label wins).
 """
 
 from __future__ import annotations
 
 import bisect
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,8 +35,9 @@ from rapidfuzz import fuzz, process
 from siee.lib.text import STOPWORDS, fold, split_gendered
 
 KINDS = ("occupation", "skill")
-MAX_CANDIDATES = 3000
+MAX_CANDIDATES = 400  # labels scored per query, best word coverage first, then closest length
 MAX_PREFIX_WORDS = 60
+MAX_FUZZY_WORDS = 25
 
 
 @dataclass
@@ -48,9 +49,11 @@ class _Index:
     folded: list[str] = field(default_factory=list)  # per entry
     preferred: list[bool] = field(default_factory=list)  # per entry: is (a half of) the preferred label
     concepts: list[tuple[str, int, str, str, str | None]] = field(default_factory=list)  # kind,id,uri,label,isco
-    exact: dict[str, list[int]] = field(default_factory=dict)
-    postings: dict[str, list[int]] = field(default_factory=dict)
-    vocab: list[str] = field(default_factory=list)  # sorted words
+    postings: dict[str, list[int]] = field(default_factory=dict)  # word → entries (numpy arrays once frozen)
+    vocab: list[str] = field(default_factory=list)  # sorted words, for prefix look-ups
+    vocab_by_length: dict[int, list[str]] = field(default_factory=dict)  # for typo look-ups
+    lengths: np.ndarray | None = None  # per entry: len(folded)
+    is_skill: np.ndarray | None = None  # per entry
 
     def add_concept(self, kind: str, pk: int, uri: str, label: str, isco: str | None, alt_labels: str) -> None:
         c = len(self.concepts)
@@ -72,10 +75,17 @@ class _Index:
             self.matched.append(text.strip())
             self.folded.append(f)
             self.preferred.append(preferred)
-            self.exact.setdefault(f, []).append(e)
             for word in set(f.split()):
                 if word not in STOPWORDS:
                     self.postings.setdefault(word, []).append(e)
+
+    def freeze(self) -> None:
+        self.postings = {w: np.asarray(e, dtype=np.int32) for w, e in self.postings.items()}
+        self.vocab = sorted(self.postings)
+        for word in self.vocab:
+            self.vocab_by_length.setdefault(len(word), []).append(word)
+        self.lengths = np.fromiter((len(f) for f in self.folded), dtype=np.int32, count=len(self.folded))
+        self.is_skill = np.fromiter((k == "skill" for k in self.kinds), dtype=bool, count=len(self.kinds))
 
 
 _lock = threading.Lock()
@@ -89,13 +99,18 @@ def invalidate_search_index() -> None:
 
 
 def _index_key() -> tuple:
-    from django.db.models import Count, Max
+    """Count and highest id of occupations and skills, in one round trip."""
+    from django.db import connection
 
     from siee.taxonomy.models import Occupation, Skill
 
-    o = Occupation.objects.aggregate(n=Count("pk"), m=Max("pk"))
-    s = Skill.objects.aggregate(n=Count("pk"), m=Max("pk"))
-    return (o["n"], o["m"], s["n"], s["m"])
+    o, s = Occupation._meta.db_table, Skill._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {o}), (SELECT MAX(id) FROM {o}), "  # noqa: S608 (table names only)
+            f"(SELECT COUNT(*) FROM {s}), (SELECT MAX(id) FROM {s})"
+        )
+        return tuple(cursor.fetchone())
 
 
 def _build_index(key: tuple) -> _Index:
@@ -110,7 +125,7 @@ def _build_index(key: tuple) -> _Index:
         "pk", "uri", "label", "alt_labels"
     ).iterator(chunk_size=5000):
         index.add_concept("skill", pk, uri, label, None, alts)
-    index.vocab = sorted(index.postings)
+    index.freeze()
     return index
 
 
@@ -136,37 +151,61 @@ def _expand_word(index: _Index, word: str) -> set[str]:
                 break
             found.add(candidate)
     if len(word) >= 4:
+        # ratio >= 75 allows about one edit per four letters; longer or shorter words cannot reach it.
         cutoff = 75 if len(word) >= 6 else 80
-        for candidate, _score, _ in process.extract(word, index.vocab, scorer=fuzz.ratio, score_cutoff=cutoff,
-                                                    limit=25):
-            found.add(candidate)
+        spread = max(1, len(word) // 4)
+        for length in range(len(word) - spread, len(word) + spread + 1):
+            words = index.vocab_by_length.get(length)
+            if words:
+                for candidate, _score, _ in process.extract(word, words, scorer=fuzz.ratio, score_cutoff=cutoff,
+                                                            limit=MAX_FUZZY_WORDS):
+                    found.add(candidate)
     return found
 
 
-def _candidates(index: _Index, query: str, kind: str | None) -> list[int]:
+def _query_words(query: str) -> list[str]:
     words = [w for w in query.split() if w not in STOPWORDS] or query.split()
-    hits: Counter[int] = Counter()
-    for word in dict.fromkeys(words):
-        entries: set[int] = set()
-        for candidate in _expand_word(index, word):
-            entries.update(index.postings[candidate])
-        hits.update(entries)
-    if kind:
-        hits = Counter({e: n for e, n in hits.items() if index.kinds[e] == kind})
-    if len(hits) <= MAX_CANDIDATES:
-        return list(hits)
-    return [e for e, _ in hits.most_common(MAX_CANDIDATES)]
+    return list(dict.fromkeys(words))
 
 
-def _score(query: str, choices: list[str]) -> np.ndarray:
+def _candidates(index: _Index, words: list[str], query_length: int, kind: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Entries sharing (a spelling of) at least one query word, and the share of query words each contains.
+
+    At most MAX_CANDIDATES: those containing most query words first, then those closest in length.
+    """
+    per_word = []
+    for word in words:
+        arrays = [index.postings[c] for c in _expand_word(index, word)]
+        if arrays:
+            per_word.append(np.unique(np.concatenate(arrays)))
+    if not per_word:
+        return np.empty(0, dtype=np.int32), np.empty(0)
+    entries, counts = np.unique(np.concatenate(per_word), return_counts=True)
+    if kind is not None:
+        keep = index.is_skill[entries] == (kind == "skill")
+        entries, counts = entries[keep], counts[keep]
+    if len(entries) > MAX_CANDIDATES:
+        order = np.lexsort((np.abs(index.lengths[entries] - query_length), -counts))[:MAX_CANDIDATES]
+        entries, counts = entries[order], counts[order]
+    return entries, counts / len(words)
+
+
+def _score(query: str, choices: list[str], coverage: np.ndarray) -> np.ndarray:
+    """0..1 per choice: whole-string similarity, or (discounted) containment of the query's words.
+
+    ``token_set_ratio`` and ``partial_ratio`` are symmetric (a one-word label inside a long query scores 100),
+    so they are weighted by ``coverage``, the share of the query's words the label contains.
+    """
     q = [query]
     scores = np.maximum(
         process.cdist(q, choices, scorer=fuzz.ratio)[0],
         process.cdist(q, choices, scorer=fuzz.token_sort_ratio)[0],
     )
-    scores = np.maximum(scores, 0.88 * process.cdist(q, choices, scorer=fuzz.token_set_ratio)[0])
-    scores = np.maximum(scores, 0.85 * process.cdist(q, choices, scorer=fuzz.partial_ratio)[0])
-    return scores / 100.0
+    contained = np.maximum(
+        0.88 * process.cdist(q, choices, scorer=fuzz.token_set_ratio)[0],
+        0.85 * process.cdist(q, choices, scorer=fuzz.partial_ratio)[0],
+    )
+    return np.maximum(scores, contained * coverage) / 100.0
 
 
 def search_concepts(query: str, *, kind: str | None = None, limit: int = 10) -> list[dict]:
@@ -179,24 +218,30 @@ def search_concepts(query: str, *, kind: str | None = None, limit: int = 10) -> 
     index = get_search_index()
     if not index.folded:
         return []
-    candidates = _candidates(index, q, kind)
-    if not candidates:  # nothing shares a word: fall back to a scan of every label
+    words = _query_words(q)
+    entries, coverage = _candidates(index, words, len(q), kind)
+    if len(entries):
+        candidates = entries.tolist()
+    else:  # nothing shares a word: fall back to a scan of every label
         pool = [e for e, k in enumerate(index.kinds) if kind is None or k == kind]
         extracted = process.extract(q, [index.folded[e] for e in pool], scorer=fuzz.WRatio, limit=limit * 5,
                                     score_cutoff=50)
         candidates = [pool[i] for _, _, i in extracted]
         if not candidates:
             return []
-    scores = _score(q, [index.folded[e] for e in candidates])
+        coverage = np.ones(len(candidates))
+    scores = _score(q, [index.folded[e] for e in candidates], coverage)
 
     best: dict[int, tuple[float, bool, int]] = {}
     for e, score in zip(candidates, scores.tolist(), strict=True):
         folded = index.folded[e]
         if folded == q:
             score = 1.0
-        elif folded.startswith(q):
-            score = max(score, min(0.99, 0.9 + 0.09 * len(q) / len(folded)))
-        score = min(score, 0.99) if folded != q else 1.0
+        else:
+            if folded.startswith(q):  # typing the beginning of a label: rank it high, whole words higher
+                floor = 0.9 if folded[len(q)] == " " else 0.85
+                score = max(score, floor + 0.09 * len(q) / len(folded))
+            score = min(score, 0.99)
         c = index.concept[e]
         current = best.get(c)
         candidate = (score, index.preferred[e], e)
