@@ -1,10 +1,25 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+"""Web UI routes. Spanish URLs; each app contributes its own urls module."""
 
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from siee.core import views as core_views
 from siee.web import views
+
+web_patterns = [
+    path("ui/buscar-taxonomia/", views.taxonomy_search, name="taxonomy_search"),
+]
+
+core_patterns = [
+    path("auditoria/", core_views.audit_log, name="audit"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("entrar/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("entrar/", views.LoginView.as_view(), name="login"),
     path("salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include((web_patterns, "web"))),
+    path("", include((core_patterns, "core"))),
+    path("personas/", include("siee.people.urls")),
+    path("", include("siee.employers.urls")),
 ]
