@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -46,6 +47,25 @@ def _errors_to_exception(errors: list[tuple[str, str]]) -> ValidationFailed:
 
 def _event(person, kind, actor, **params):
     PersonEvent.objects.create(person=person, kind=kind, actor=actor if getattr(actor, "pk", None) else None, params=params)
+
+
+def _scope_first(*id_params: str):
+    """`transaction.atomic`, but the actor's scope on the person ids is checked *before* the transaction opens,
+    so that the "denied" audit entry of an out-of-scope attempt is not rolled back with the refused write."""
+
+    def decorate(fn):
+        atomic_fn = transaction.atomic(fn)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            for name in id_params:
+                if name in kwargs:
+                    get_person_for(kwargs.get("actor"), kwargs[name])
+            return atomic_fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 @transaction.atomic
@@ -94,7 +114,7 @@ def register_person(*, actor, data: dict, consent: dict | None = None, require_c
     return person
 
 
-@transaction.atomic
+@_scope_first("person_id")
 def update_person(*, actor, person_id, data: dict) -> Person:
     person = get_person_for(actor, person_id)
     _require_writer(actor)
@@ -124,7 +144,7 @@ def update_person(*, actor, person_id, data: dict) -> Person:
     return person
 
 
-@transaction.atomic
+@_scope_first("person_id")
 def record_consent(*, actor, person_id, purpose: str = "employment_services", channel: str = "in_person",
                    text_version: str = "v1") -> Consent:
     person = get_person_for(actor, person_id)
@@ -135,7 +155,7 @@ def record_consent(*, actor, person_id, purpose: str = "employment_services", ch
     return consent
 
 
-@transaction.atomic
+@_scope_first("person_id")
 def revoke_consent(*, actor, person_id) -> int:
     person = get_person_for(actor, person_id)
     n = person.consents.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
@@ -144,7 +164,7 @@ def revoke_consent(*, actor, person_id) -> int:
     return n
 
 
-@transaction.atomic
+@_scope_first("person_id")
 def add_experience(*, actor, person_id, description: str, occupation_id=None, employer_name: str = "",
                    start_date=None, end_date=None, months=None, kind: str = ExperienceKind.FORMAL,
                    country: str = "CO") -> Experience:
@@ -187,7 +207,7 @@ def add_experience(*, actor, person_id, description: str, occupation_id=None, em
     return exp
 
 
-@transaction.atomic
+@_scope_first("person_id")
 def add_education(*, actor, person_id, level_code: str, title: str = "", institution: str = "", country: str = "CO",
                   year=None, recognized: bool = False) -> Education:
     person = get_person_for(actor, person_id)
@@ -208,7 +228,7 @@ def add_education(*, actor, person_id, level_code: str, title: str = "", institu
     return edu
 
 
-@transaction.atomic
+@_scope_first("person_id")
 def add_person_skill(*, actor, person_id, skill_id, level: str = SkillLevel.INTERMEDIATE, certified: bool = False) -> PersonSkill:
     person = get_person_for(actor, person_id)
     skill = Skill.objects.filter(pk=skill_id).first() if str(skill_id).isdigit() else Skill.objects.filter(uri=skill_id).first()
@@ -222,7 +242,7 @@ def add_person_skill(*, actor, person_id, skill_id, level: str = SkillLevel.INTE
     return ps
 
 
-@transaction.atomic
+@_scope_first("person_id")
 def set_desired_occupations(*, actor, person_id, occupation_ids: list) -> Person:
     person = get_person_for(actor, person_id)
     found = list(Occupation.objects.filter(pk__in=occupation_ids).values_list("pk", flat=True))
@@ -289,7 +309,7 @@ def find_duplicates(*, actor, data: dict | None = None, person: Person | None = 
     return results[:limit]
 
 
-@transaction.atomic
+@_scope_first("keep_id", "merge_id")
 def merge_people(*, actor, keep_id, merge_id) -> Person:
     """Merge `merge_id` into `keep_id` without losing history: profile rows, consents and events move,
     blank fields of the kept record are filled, and the merged record stays as a tombstone."""
