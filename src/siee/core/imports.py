@@ -278,7 +278,16 @@ def insert_rows(model, names: Sequence[str], rows: Iterable[Sequence], *, using_
     preps = [_prep_for(f) for f in fields]
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {qn(table)} ({cols}) VALUES ({placeholders})"
-    prepared = [tuple(p(v) if p else v for p, v in zip(preps, row, strict=True)) for row in rows]
+    convert = [(i, p) for i, p in enumerate(preps) if p is not None]
+    if convert:
+        prepared = []
+        for row in rows:
+            row = list(row)
+            for i, p in convert:
+                row[i] = p(row[i])
+            prepared.append(row)
+    else:
+        prepared = rows if isinstance(rows, list) else list(rows)
     if prepared:
         with connection.cursor() as cursor:
             cursor.executemany(sql, prepared)
@@ -286,13 +295,33 @@ def insert_rows(model, names: Sequence[str], rows: Iterable[Sequence], *, using_
 
 
 def _prep_for(f) -> Callable | None:
+    """A fast converter from Python value to database value for executemany (None: pass as is)."""
     kind = f.get_internal_type()
     if kind in ("CharField", "TextField", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
                 "SmallIntegerField", "BigIntegerField", "AutoField", "BigAutoField", "ForeignKey", "EmailField",
-                "FloatField"):
+                "FloatField", "BooleanField"):
         return None
-    if kind == "BooleanField":
-        return lambda v: None if v is None else bool(v)
+    if kind == "DateField":
+        return lambda v: None if v is None else v.isoformat()
+    if kind == "DateTimeField":
+        adapt = connection.ops.adapt_datetimefield_value
+        cache: dict = {}
+
+        def prep_datetime(v):
+            if v is None:
+                return None
+            out = cache.get(v)
+            if out is None:
+                if len(cache) > 10000:
+                    cache.clear()
+                out = cache[v] = adapt(v)
+            return out
+
+        return prep_datetime
+    if kind == "JSONField":
+        import json
+
+        return lambda v: json.dumps(v, ensure_ascii=False)
     return lambda v: f.get_db_prep_save(v, connection)
 
 
