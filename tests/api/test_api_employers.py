@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from factories import Api, employer_data, make_employer, make_vacancy, occupation, skill, vacancy_data
 
+from factories import Api, employer_data, make_employer, make_vacancy, occupation, skill, vacancy_data
 from siee.employers.models import Employer, Vacancy
 
 

@@ -4,8 +4,8 @@ duplicates and merge."""
 from __future__ import annotations
 
 import pytest
-from factories import CONSENT, Api, education_level, make_person, make_user, occupation, person_data, skill
 
+from factories import CONSENT, Api, education_level, make_person, make_user, occupation, person_data, skill
 from siee.core.models import AuditAction, AuditEntry
 from siee.people.models import Consent, Person, PersonStatus
 

@@ -5,8 +5,17 @@ the same 404 as for a record that does not exist, on every endpoint, and a refus
 from __future__ import annotations
 
 import pytest
-from factories import Api, db_snapshot, employer_data, make_person, make_user, person_data, skill, vacancy_data
 
+from factories import (
+    Api,
+    db_snapshot,
+    employer_data,
+    make_person,
+    make_user,
+    person_data,
+    skill,
+    vacancy_data,
+)
 from siee.core.models import AuditAction, AuditEntry
 
 MISSING = 987_654_321

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from factories import make_user
 
+from factories import make_user
 from siee.cli import main
 from siee.core.models import AuditAction, AuditEntry
 
