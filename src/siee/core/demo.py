@@ -360,7 +360,6 @@ def _tune_sqlite() -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -131072")  # 128 MB
-            cursor.execute("PRAGMA temp_store = MEMORY")
 
 
 PERSON_FIELDS = (

@@ -83,6 +83,7 @@ def iter_vacancy_rows(actor=None):
 
 
 def export_employers(out_path, *, fmt: str = "csv", actor=None, progress: bool = False) -> int:
+    _employers_qs(actor)  # permission check before writing
     with TableWriter(out_path, list(EMPLOYER_COLUMNS), fmt, sheet_title="empleadores") as writer:
         writer.write_many(iter_employer_rows(actor))
         count = writer.count
@@ -92,6 +93,7 @@ def export_employers(out_path, *, fmt: str = "csv", actor=None, progress: bool =
 
 
 def export_vacancies(out_path, *, fmt: str = "csv", actor=None, progress: bool = False) -> int:
+    _vacancies_qs(actor)  # permission check before writing
     with TableWriter(out_path, list(VACANCY_COLUMNS), fmt, sheet_title="vacantes") as writer:
         writer.write_many(iter_vacancy_rows(actor))
         count = writer.count

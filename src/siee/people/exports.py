@@ -98,6 +98,7 @@ def iter_people_rows(actor=None, *, progress: bool = False):
 
 def export_people(out_path, *, fmt: str = "csv", actor=None, progress: bool = False) -> int:
     """Write the people the actor may see to `out_path`; returns the number of rows. Audited."""
+    people_queryset(actor)  # refuses roles without access to personal data before any file is written
     with TableWriter(out_path, list(PERSON_COLUMNS), fmt, sheet_title="personas") as writer:
         writer.write_many(iter_people_rows(actor, progress=progress))
         count = writer.count

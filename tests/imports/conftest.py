@@ -1,0 +1,1 @@
+from factories import actors, fast_passwords  # noqa: F401
