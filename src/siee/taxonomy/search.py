@@ -9,10 +9,12 @@ The shape of these dicts is a stable contract (the web autocomplete and the API 
 * ``isco``: the ISCO-08 code of an occupation, ``None`` for a skill; ``score``: 0..1, 1 = exact match.
 
 How it works. Labels are folded (lower case, no accents, no punctuation: ``siee.lib.text.fold``) into an
-in-process index, built lazily from the database and cached per process. The cache key is the count and the
-highest id of occupations and skills (two cheap aggregate queries per search), so another process's load is
-picked up; the loaders also call ``invalidate_search_index()``. Label edits that change neither count nor
-id in another process are seen after that process restarts or reloads (the loaders are the only writers).
+in-process index (about 51,000 labels for ESCO + starter; built in 2-3 s), built lazily from the database and
+cached per process; nothing is shared between processes. Before every search the highest occupation and skill
+ids are read (one primary-key lookup), and every 30 s the counts too: a load in another process, a rolled-back
+test load, or deletions trigger a rebuild. The loaders also call ``invalidate_search_index()`` for their own
+process. Label edits in another process that add and delete nothing (a re-load of changed files) are seen
+after that process's next restart; the loaders are the only writers of these tables.
 
 A query is answered in three steps: (1) candidate generation through a token index: each query word is
 expanded to the index words equal to it, starting with it, or within a small edit distance (rapidfuzz over the
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import threading
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,11 +41,13 @@ KINDS = ("occupation", "skill")
 MAX_CANDIDATES = 400  # labels scored per query, best word coverage first, then closest length
 MAX_PREFIX_WORDS = 60
 MAX_FUZZY_WORDS = 25
+COUNT_CHECK_SECONDS = 30.0
 
 
 @dataclass
 class _Index:
-    key: tuple
+    key: tuple  # (max occupation id, max skill id, occupation count, skill count)
+    checked_at: float = 0.0  # time.monotonic() of the last count check
     kinds: list[str] = field(default_factory=list)  # per entry
     concept: list[int] = field(default_factory=list)  # per entry: position in `concepts`
     matched: list[str] = field(default_factory=list)  # per entry: label as written
@@ -98,18 +103,27 @@ def invalidate_search_index() -> None:
         _cache.clear()
 
 
-def _index_key() -> tuple:
-    """Count and highest id of occupations and skills, in one round trip."""
+def _max_ids() -> tuple:
+    """Highest occupation and skill ids: one cheap query (primary-key index) made before every search."""
     from django.db import connection
 
     from siee.taxonomy.models import Occupation, Skill
 
     o, s = Occupation._meta.db_table, Skill._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT COUNT(*) FROM {o}), (SELECT MAX(id) FROM {o}), "  # noqa: S608 (table names only)
-            f"(SELECT COUNT(*) FROM {s}), (SELECT MAX(id) FROM {s})"
-        )
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {o}), (SELECT MAX(id) FROM {s})")
+        return tuple(cursor.fetchone())
+
+
+def _counts() -> tuple:
+    """Occupation and skill counts (a table scan on PostgreSQL): checked every COUNT_CHECK_SECONDS."""
+    from django.db import connection
+
+    from siee.taxonomy.models import Occupation, Skill
+
+    o, s = Occupation._meta.db_table, Skill._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT COUNT(*) FROM {o}), (SELECT COUNT(*) FROM {s})")
         return tuple(cursor.fetchone())
 
 
@@ -130,14 +144,23 @@ def _build_index(key: tuple) -> _Index:
 
 
 def get_search_index() -> _Index:
-    key = _index_key()
+    """This process's index, rebuilt when the highest ids changed (new rows, or a rolled-back load) or, checked
+    every COUNT_CHECK_SECONDS, the counts changed (deletions)."""
+    max_ids = _max_ids()
     index = _cache.get("index")
-    if index is None or index.key != key:
-        with _lock:
-            index = _cache.get("index")
-            if index is None or index.key != key:
-                index = _build_index(key)
-                _cache["index"] = index
+    if index is not None and index.key[:2] == max_ids:
+        if time.monotonic() - index.checked_at < COUNT_CHECK_SECONDS:
+            return index
+        if index.key[2:] == _counts():
+            index.checked_at = time.monotonic()
+            return index
+    with _lock:
+        key = (*_max_ids(), *_counts())
+        index = _cache.get("index")
+        if index is None or index.key != key:
+            index = _build_index(key)
+            _cache["index"] = index
+        index.checked_at = time.monotonic()
     return index
 
 
