@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from siee.core.schemas import Id
+from siee.employers.models import ContractType, EmployerSize, VacancyStatus
 
 TaxonomyKey = str | Id
 
@@ -18,7 +20,7 @@ class EmployerIn(Schema):
     municipality_code: str = Field(..., max_length=20)
     country: str | None = Field(None, max_length=2)
     sector: str | None = Field(None, max_length=5, description="Código CIIU (sección o división)")
-    size: str | None = Field(None, max_length=20)
+    size: EmployerSize | None = None
     contact_name: str | None = Field(None, max_length=150)
     phone: str | None = Field(None, max_length=30)
     email: str | None = Field(None, max_length=254)
@@ -31,14 +33,14 @@ class EmployerPatch(Schema):
     municipality_code: str | None = Field(None, max_length=20)
     country: str | None = Field(None, max_length=2)
     sector: str | None = Field(None, max_length=5)
-    size: str | None = Field(None, max_length=20)
+    size: EmployerSize | None = None
     contact_name: str | None = Field(None, max_length=150)
     phone: str | None = Field(None, max_length=30)
     email: str | None = Field(None, max_length=254)
     address: str | None = Field(None, max_length=200)
 
 
-class PlaceOut(Schema):
+class EmployerPlaceOut(Schema):
     id: int
     code: str
     name: str
@@ -55,7 +57,7 @@ class EmployerOut(Schema):
     phone: str
     email: str
     address: str
-    municipality: PlaceOut
+    municipality: EmployerPlaceOut
     created_at: dt.datetime
 
 
@@ -76,11 +78,11 @@ class _VacancyFields(Schema):
     wage_min: int | None = Field(None, ge=0, le=1_000_000_000)
     wage_max: int | None = Field(None, ge=0, le=1_000_000_000)
     currency: str | None = Field(None, max_length=3)
-    contract_type: str | None = Field(None, max_length=20)
+    contract_type: ContractType | None = None
     hours_per_week: int | None = Field(None, ge=1, le=84)
     posts: int | None = Field(None, ge=1, le=10000)
     closing_date: dt.date | None = None
-    status: str | None = Field(None, max_length=10)
+    status: VacancyStatus | None = None
     open_to_migrants: bool | None = None
     open_to_disability: bool | None = None
     published: bool | None = None
@@ -100,28 +102,28 @@ class VacancyPatch(_VacancyFields):
 
 
 class CloseIn(Schema):
-    status: str = Field("closed", description="closed o filled")
+    status: Literal["closed", "filled"] = "closed"
 
 
-class SkillRef(Schema):
+class VacancySkillRef(Schema):
     id: int
     uri: str
     label: str
 
 
-class OccupationRef(SkillRef):
+class VacancyOccupationRef(VacancySkillRef):
     isco_code: str
 
 
 class VacancyOut(Schema):
     id: int
     code: str
-    employer: PlaceOut
+    employer: EmployerPlaceOut
     title: str
-    occupation: OccupationRef
+    occupation: VacancyOccupationRef
     description: str
-    required_skills: list[SkillRef]
-    desired_skills: list[SkillRef]
+    required_skills: list[VacancySkillRef]
+    desired_skills: list[VacancySkillRef]
     education_level: str | None
     experience_months: int
     wage_min: int | None
@@ -130,7 +132,7 @@ class VacancyOut(Schema):
     contract_type: str
     hours_per_week: int
     posts: int
-    municipality: PlaceOut
+    municipality: EmployerPlaceOut
     closing_date: dt.date | None
     status: str
     open_to_migrants: bool

@@ -12,6 +12,16 @@ from ninja import Schema
 from pydantic import Field
 
 from siee.core.schemas import Id
+from siee.people.models import (
+    Availability,
+    Barrier,
+    DocumentType,
+    ExperienceKind,
+    MigrationStatus,
+    PersonStatus,
+    Sex,
+    SkillLevel,
+)
 
 
 class ConsentIn(Schema):
@@ -28,42 +38,42 @@ class _PersonFields(Schema):
     email: str | None = Field(None, max_length=254)
     address: str | None = Field(None, max_length=200)
     education_level: str | None = Field(None, max_length=100, description="Código CINE 2011 o nombre nacional")
-    status: str | None = Field(None, max_length=20)
-    availability: str | None = Field(None, max_length=20)
+    status: PersonStatus | None = None
+    availability: Availability | None = None
     expected_wage: int | None = Field(None, ge=0, le=1_000_000_000)
     willing_to_relocate: bool | None = None
     desired_occupations: list[str] | None = Field(None, description="URIs de ocupaciones")
     interests: str | None = Field(None, max_length=2000)
     languages: str | None = Field(None, max_length=200)
     # sensitive
-    migration_status: str | None = Field(None, max_length=20)
+    migration_status: MigrationStatus | None = None
     arrival_date: dt.date | None = None
     household_size: int | None = Field(None, ge=1, le=40)
     disability: bool | None = None
     disability_type: str | None = Field(None, max_length=100)
     ethnicity: str | None = Field(None, max_length=60)
     conflict_victim: bool | None = None
-    barriers: list[str] | None = None
+    barriers: list[Barrier] | None = None
 
 
 class PersonIn(_PersonFields):
-    document_type: str = Field(..., max_length=10)
+    document_type: DocumentType
     document_number: str = Field(..., max_length=30)
     first_names: str = Field(..., max_length=120)
     last_names: str = Field(..., max_length=120)
     birth_date: dt.date
-    sex: str = Field(..., max_length=20)
+    sex: Sex
     municipality_code: str = Field(..., max_length=20, description="DIVIPOLA / CUT / INEC / UBIGEO, p. ej. 68001")
     consent: ConsentIn = Field(..., description="Autorización de tratamiento de datos (habeas data), obligatoria")
 
 
 class PersonPatch(_PersonFields):
-    document_type: str | None = Field(None, max_length=10)
+    document_type: DocumentType | None = None
     document_number: str | None = Field(None, max_length=30)
     first_names: str | None = Field(None, max_length=120)
     last_names: str | None = Field(None, max_length=120)
     birth_date: dt.date | None = None
-    sex: str | None = Field(None, max_length=20)
+    sex: Sex | None = None
     municipality_code: str | None = Field(None, max_length=20)
 
 
@@ -74,7 +84,7 @@ class ExperienceIn(Schema):
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     months: int | None = Field(None, ge=0, le=720)
-    kind: str = Field("formal", max_length=20)
+    kind: ExperienceKind = ExperienceKind.FORMAL
     country: str = Field("CO", max_length=2)
 
 
@@ -89,7 +99,7 @@ class EducationIn(Schema):
 
 class SkillIn(Schema):
     skill: str | Id = Field(..., description="URI o id de la habilidad")
-    level: str = Field("intermediate", max_length=20)
+    level: SkillLevel = SkillLevel.INTERMEDIATE
     certified: bool = False
 
 
@@ -97,13 +107,13 @@ class MergeIn(Schema):
     merge_id: Id
 
 
-class CodeName(Schema):
+class PersonMunicipalityOut(Schema):
     id: int
     code: str
     name: str
 
 
-class TaxonomyRef(Schema):
+class PersonTaxonomyRef(Schema):
     id: int
     uri: str
     label: str
@@ -117,7 +127,7 @@ class PersonSummary(Schema):
     document_type: str
     document_number: str
     birth_date: dt.date
-    municipality: CodeName
+    municipality: PersonMunicipalityOut
     status: str
     registered_at: dt.datetime
 
@@ -132,7 +142,7 @@ class PersonPage(Schema):
 class ExperienceOut(Schema):
     id: int
     description: str
-    occupation: TaxonomyRef | None
+    occupation: PersonTaxonomyRef | None
     employer_name: str
     country: str
     start_date: dt.date | None
@@ -154,7 +164,7 @@ class EducationOut(Schema):
 
 class PersonSkillOut(Schema):
     id: int
-    skill: TaxonomyRef
+    skill: PersonTaxonomyRef
     level: str
     certified: bool
 
@@ -195,7 +205,7 @@ class PersonDetail(PersonSummary):
     languages: str
     merged_into_id: int | None
     has_consent: bool
-    desired_occupations: list[TaxonomyRef]
+    desired_occupations: list[PersonTaxonomyRef]
     education: list[EducationOut]
     experience: list[ExperienceOut]
     skills: list[PersonSkillOut]
