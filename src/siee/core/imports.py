@@ -247,6 +247,12 @@ def model_columns(model, names: Sequence[str]) -> list:
     return [by_attname[n] for n in names]
 
 
+def field_names(model, attnames: Sequence[str]) -> list[str]:
+    """Field names for attnames ("municipality_id" -> "municipality", "tax_id" stays), e.g. for bulk_update."""
+    by_attname = {f.attname: f.name for f in model._meta.concrete_fields}
+    return [by_attname[a] for a in attnames]
+
+
 def insert_rows(model, names: Sequence[str], rows: Iterable[Sequence], *, using_copy: bool | None = None) -> int:
     """Insert plain tuples (values in the order of `names`, Python values) into `model`'s table.
 

@@ -10,7 +10,15 @@ import datetime as dt
 from django.conf import settings
 from django.utils import timezone
 
-from siee.core.imports import ImportResult, ImportSpec, PendingRow, RowError, insert_rows, run_import
+from siee.core.imports import (
+    ImportResult,
+    ImportSpec,
+    PendingRow,
+    RowError,
+    field_names,
+    insert_rows,
+    run_import,
+)
 from siee.core.selectors import scope_territory_ids
 from siee.core.validation import ReferenceMaps
 from siee.employers.models import Employer, Vacancy, VacancySkill
@@ -98,7 +106,7 @@ class EmployerImport(ImportSpec):
                 upd.append(Employer(id=found[0], **fields))
         Employer.objects.bulk_create(new, batch_size=500)
         if upd:
-            Employer.objects.bulk_update(upd, [f.removesuffix("_id") for f in EMPLOYER_MODEL_FIELDS], batch_size=500)
+            Employer.objects.bulk_update(upd, field_names(Employer, EMPLOYER_MODEL_FIELDS), batch_size=500)
         return len(new), len(upd), errors
 
 
@@ -165,7 +173,7 @@ class VacancyImport(ImportSpec):
                 v.pk = v.id = ids[v.code]
         if upd:
             Vacancy.objects.bulk_update(
-                upd, [f.removesuffix("_id") for f in VACANCY_MODEL_FIELDS] + ["employer", "updated_at"], batch_size=500)
+                upd, [*field_names(Vacancy, VACANCY_MODEL_FIELDS), "employer", "updated_at"], batch_size=500)
             VacancySkill.objects.filter(vacancy_id__in=[v.pk for v in upd]).delete()
         links = []
         for v, p in [*zip(new, new_rows, strict=True), *zip(upd, upd_rows, strict=True)]:

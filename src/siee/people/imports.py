@@ -16,6 +16,7 @@ from siee.core.imports import (
     PendingRow,
     RowError,
     allocate_ids,
+    field_names,
     insert_rows,
     run_import,
 )
@@ -32,7 +33,7 @@ from siee.people.validation import (
 )
 
 INSERT_FIELDS = ("id", *PERSON_MODEL_FIELDS, "name_key", "organization_id", "registered_at", "updated_at")
-UPDATE_FIELDS = (*(f.removesuffix("_id") for f in PERSON_MODEL_FIELDS), "name_key", "updated_at")
+UPDATE_FIELDS = (*field_names(Person, PERSON_MODEL_FIELDS), "name_key", "updated_at")
 CONSENT_FIELDS = ("person_id", "purpose", "granted_at", "channel", "text_version", "recorded_by_id")
 
 
