@@ -134,3 +134,16 @@ def test_full_esco_load(reference_dir, fresh_search_index):
     hits = search_concepts("soldador de tuberias", kind="occupation", limit=3)
     assert hits[0]["label"] == "soldador de tuberías/soldadora de tuberías"
     assert hits[0]["uri"].startswith("http://data.europa.eu/esco/occupation/")
+
+
+def test_reload_restores_the_links_of_the_files():
+    load_taxonomy(source_dir=None)
+    cook = Occupation.objects.get(uri="urn:siee:occupation:cocinero")
+    welding = Skill.objects.get(uri="urn:siee:skill:soldadura-mig-tig")
+    handling = cook.skill_links.get(skill__uri="urn:siee:skill:manipulacion-de-alimentos")
+    OccupationSkill.objects.create(occupation=cook, skill=welding, essential=True)
+    handling.delete()
+    counts = load_taxonomy(source_dir=None)
+    assert counts["relations"] == _starter_expected()["relations"]
+    assert not cook.skill_links.filter(skill=welding).exists()
+    assert cook.skill_links.filter(skill__uri="urn:siee:skill:manipulacion-de-alimentos", essential=True).exists()

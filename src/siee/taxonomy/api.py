@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Path, Query, Router
 
 from siee.core.models import Territory
 from siee.core.schemas import ErrorOut
@@ -27,18 +27,19 @@ router = Router()
 ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 MAX_SEARCH = 50
 MAX_TERRITORIES = 2000
+MAX_ID = 2**31 - 1
 
 
 @router.get("/search", response={200: list[ConceptHit], **ERRORS},
             summary="Busca ocupaciones y habilidades por cualquier nombre (sin tildes, tolera errores)")
-def search(request, q: str, kind: Literal["occupation", "skill"] | None = None,
+def search(request, q: str = Query(..., max_length=200), kind: Literal["occupation", "skill"] | None = None,
            limit: int = Query(10, ge=1, le=MAX_SEARCH)):
     return search_concepts(q, kind=kind, limit=limit)
 
 
 @router.get("/occupations/{occupation_id}", response={200: OccupationOut, **ERRORS},
             summary="Ocupación con sus habilidades esenciales y opcionales")
-def occupation_detail(request, occupation_id: int):
+def occupation_detail(request, occupation_id: int = Path(..., ge=1, le=MAX_ID)):
     occ = get_object_or_404(Occupation, pk=occupation_id)
     essential, optional = [], []
     links = occ.skill_links.select_related("skill").order_by("skill__label", "skill_id")
@@ -65,8 +66,9 @@ def _parent(country: str | None, parent: str) -> Territory | None:
 
 @router.get("/territories", response={200: list[TerritoryItem], **ERRORS},
             summary="Territorios oficiales (filtros: país, nivel, padre, nombre)")
-def territories(request, country: str | None = None, level: int | None = None, parent: str | None = None,
-                q: str | None = None, limit: int = Query(500, ge=1, le=MAX_TERRITORIES)):
+def territories(request, country: str | None = Query(None, max_length=2), level: int | None = Query(None, ge=0, le=9),
+                parent: str | None = Query(None, max_length=30), q: str | None = Query(None, max_length=200),
+                limit: int = Query(500, ge=1, le=MAX_TERRITORIES)):
     qs = Territory.objects.all()
     if country:
         qs = qs.filter(country=country.upper())
@@ -92,7 +94,7 @@ def territories(request, country: str | None = None, level: int | None = None, p
 
 @router.get("/sectors", response={200: list[SectorOut], **ERRORS},
             summary="Sectores económicos CIIU Rev.4 (secciones y divisiones)")
-def sectors(request, level: int | None = None):
+def sectors(request, level: int | None = Query(None, ge=1, le=2)):
     qs = Sector.objects.order_by("section", "level", "code")
     if level is not None:
         qs = qs.filter(level=level)

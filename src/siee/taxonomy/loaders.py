@@ -14,7 +14,7 @@ Sectors (ISIC Rev.4 / CIIU sections and divisions) and education levels (ISCED 2
 always loaded from the built-in files (``sectors.csv``, ``education_levels.json``).
 
 Every load is an idempotent upsert by natural key (``uri`` or ``code``) in one transaction. The links of the
-occupations being loaded are deleted and recreated. Loading ESCO over a starter-loaded database keeps the
+occupations being loaded are made equal to the files' (stale links deleted, new ones created). Loading ESCO over a starter-loaded database keeps the
 starter concepts (records may point at them); both are then searchable.
 
 Starter file formats (UTF-8 CSV, ``|`` separates values inside a cell):
@@ -143,20 +143,27 @@ def _upsert_skills(objs: list[Skill]) -> None:
 
 
 def _replace_links(source: str, links: list[tuple[str, str, bool]]) -> dict:
-    """Delete the links of every occupation of ``source`` and create ``links`` (occupation uri, skill uri, essential)."""
+    """Make the links of the occupations of ``source`` exactly ``links`` (occupation uri, skill uri, essential).
+
+    Only the difference is written: links no longer listed are deleted, new ones created, so a re-load of
+    unchanged files writes nothing.
+    """
     occ_ids = dict(Occupation.objects.filter(source=source).values_list("uri", "pk"))
     skill_ids = dict(Skill.objects.values_list("uri", "pk"))
-    OccupationSkill.objects.filter(occupation__source=source).delete()
-    seen: set[tuple[int, int, bool]] = set()
-    objs = []
-    for occ_uri, skill_uri, essential in links:
-        key = (occ_ids[occ_uri], skill_ids[skill_uri], essential)
-        if key not in seen:
-            seen.add(key)
-            objs.append(OccupationSkill(occupation_id=key[0], skill_id=key[1], essential=essential))
-    OccupationSkill.objects.bulk_create(objs, batch_size=5000)
-    essential = sum(1 for o in objs if o.essential)
-    return {"relations": len(objs), "essential": essential, "optional": len(objs) - essential}
+    wanted = {(occ_ids[o], skill_ids[s], essential) for o, s, essential in links}
+    existing = {
+        (o, s, e): pk for pk, o, s, e in OccupationSkill.objects.filter(occupation__source=source)
+        .values_list("pk", "occupation_id", "skill_id", "essential").iterator(chunk_size=20000)
+    }
+    stale = [pk for key, pk in existing.items() if key not in wanted]
+    for i in range(0, len(stale), 5000):
+        OccupationSkill.objects.filter(pk__in=stale[i:i + 5000]).delete()
+    OccupationSkill.objects.bulk_create(
+        [OccupationSkill(occupation_id=o, skill_id=s, essential=e) for o, s, e in sorted(wanted - existing.keys())],
+        batch_size=5000,
+    )
+    essential = sum(1 for key in wanted if key[2])
+    return {"relations": len(wanted), "essential": essential, "optional": len(wanted) - essential}
 
 
 # --- ESCO --------------------------------------------------------------------------------------------------
