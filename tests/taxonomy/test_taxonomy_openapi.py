@@ -32,7 +32,7 @@ def test_taxonomy_endpoints_conform_to_the_openapi_document(actors):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @hypothesis_settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @hypothesis_settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def check(case):
             response = case.call(headers=headers)
             case.validate_response(response, excluded_checks=[ignored_auth])
