@@ -68,6 +68,10 @@ def page(chromium):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="es-CO")
     pg = context.new_page()
     pg.set_default_timeout(15_000)
+    # Shown by pytest only when a test fails: what the browser saw go wrong.
+    pg.on("console", lambda m: print(f"[console.{m.type}] {m.text}") if m.type in ("error", "warning") else None)
+    pg.on("response", lambda r: print(f"[http {r.status}] {r.request.method} {r.url}") if r.status >= 400 else None)
+    pg.on("pageerror", lambda exc: print(f"[pageerror] {exc}"))
     yield pg
     context.close()
 

@@ -351,3 +351,55 @@ def test_taxonomy_autocomplete_returns_fragment_and_json(client, actors):
     data = client.get(reverse("web:taxonomy_search"), {"q": "cocina", "kind": "occupation", "format": "json"}).json()
     assert {r["kind"] for r in data["results"]} == {"occupation"}
     assert data["results"][0]["id"] == Occupation.objects.get(pk=data["results"][0]["id"]).pk
+
+
+# --- import page ----------------------------------------------------------------------------------------
+
+def test_import_people_page_reports_rejected_rows_and_offers_them_back(client, actors):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .sheets import people_csv
+
+    data, bad_rows = people_csv(30, 5)
+    login(client, actors["counsellor"])
+    response = client.post(reverse("web:import"), {"entity": "people", "file": SimpleUploadedFile("personas.csv", data, "text/csv")})
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert (result.imported, result.rejected) == (25, 5)
+    assert sorted({e.row for e in result.errors}) == bad_rows
+    assert Person.objects.count() == 25
+    rejected = client.get(reverse("web:import_download", args=[response.context["token"], "rechazadas"]))
+    assert rejected.status_code == 200
+    lines = b"".join(rejected.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 1 + 5
+    assert lines[0].endswith("errores")
+
+
+def test_import_download_of_another_users_file_is_404(client, actors):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .sheets import people_csv
+
+    data, _ = people_csv(3, 1)
+    login(client, actors["counsellor"])
+    token = client.post(reverse("web:import"), {"entity": "people", "file": SimpleUploadedFile("p.csv", data)}).context["token"]
+    client.logout()
+    login(client, actors["admin"])
+    assert client.get(reverse("web:import_download", args=[token, "rechazadas"])).status_code == 404
+
+
+def test_import_rejects_unknown_format_and_unreadable_file(client, actors):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    login(client, actors["counsellor"])
+    wrong = client.post(reverse("web:import"), {"entity": "people", "file": SimpleUploadedFile("p.pdf", b"%PDF-1.4")})
+    assert field_errors(wrong, "file") == ["Formato no admitido (.pdf): use CSV o XLSX."]
+    no_columns = client.post(reverse("web:import"), {"entity": "people", "file": SimpleUploadedFile("p.csv", b"a,b\n1,2\n")})
+    assert len(field_errors(no_columns, "file")) == 1
+    assert field_errors(no_columns, "file")[0].startswith("El archivo p.csv no se pudo leer: ninguna columna")
+    assert Person.objects.count() == 0
+
+
+def test_analyst_cannot_open_import_page(client, actors):
+    login(client, actors["analyst"])
+    assert client.get(reverse("web:import")).status_code == 403

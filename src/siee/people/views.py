@@ -17,7 +17,10 @@ from siee.core.errors import ErrorCode, ValidationFailed
 from siee.core.models import Role
 from siee.people import selectors, services
 from siee.people.forms import (
+    CONSENT_CHANNELS,
+    CONSENT_PURPOSES,
     CONSENT_TEXT_VERSION,
+    COUNTRIES,
     ConsentForm,
     DesiredOccupationsForm,
     EducationForm,
@@ -87,6 +90,10 @@ def _detail_context(request, person, *, bound: dict | None = None, with_sensitiv
     events = list(person.events.select_related("actor")[:50])
     for e in events:
         e.label = EVENT_LABELS.get(e.kind, e.kind)
+    consents = list(person.consents.order_by("-granted_at"))
+    for c in consents:
+        c.purpose_label = dict(CONSENT_PURPOSES).get(c.purpose, c.purpose)
+        c.channel_label = dict(CONSENT_CHANNELS).get(c.channel, c.channel)
     today = dt.date.today()
     age = today.year - person.birth_date.year - ((today.month, today.day) < (person.birth_date.month, person.birth_date.day))
     return {
@@ -100,7 +107,8 @@ def _detail_context(request, person, *, bound: dict | None = None, with_sensitiv
         "education": person.education.select_related("level").order_by("-year", "-id"),
         "skills": person.skills.select_related("skill").order_by("skill__label"),
         "desired": person.desired_occupations.all(),
-        "consents": person.consents.order_by("-granted_at"),
+        "consents": consents,
+        "nationality_label": dict(COUNTRIES).get(person.nationality, person.nationality),
         "has_consent": person.has_consent(),
         "duplicates": duplicates,
         "events": events,

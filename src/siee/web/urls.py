@@ -4,10 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from siee.core import views as core_views
-from siee.web import views
+from siee.web import imports, views
 
 web_patterns = [
     path("ui/buscar-taxonomia/", views.taxonomy_search, name="taxonomy_search"),
+    path("importar/", imports.import_page, name="import"),
+    path("importar/<str:token>/<str:kind>/", imports.import_download, name="import_download"),
 ]
 
 core_patterns = [

@@ -66,7 +66,10 @@
   document.addEventListener("htmx:configRequest", function (ev) {
     var elt = ev.detail.elt;
     if (elt && elt.hasAttribute && elt.hasAttribute("data-ac-input")) {
-      ev.detail.parameters = { q: elt.value, kind: elt.getAttribute("data-kind") || "" };
+      var params = ev.detail.parameters;
+      if (elt.name && elt.name !== "q") { delete params[elt.name]; }
+      params.q = elt.value;
+      params.kind = elt.getAttribute("data-kind") || "";
     }
   });
 
