@@ -134,6 +134,11 @@ def request_validation_error(request, exc: NinjaValidationError):
     )
 
 
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return api.create_response(request, error_body(ErrorCode.NOT_FOUND.value, "No encontrado.", {}), status=404)
+
+
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc):
     return api.create_response(

@@ -30,6 +30,7 @@ from siee.core.selectors import find_territory, user_territories
 router = Router()
 
 MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000_000
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
@@ -63,7 +64,7 @@ def _require_admin(user) -> None:
 
 
 @router.get("/organizations", response={200: OrganizationPage, **ERRORS}, summary="Organizaciones (administradores)")
-def list_organizations(request, limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)):
+def list_organizations(request, limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     user = request.auth
     _require_admin(user)
     qs = Organization.objects.prefetch_related("territories").order_by("name")
@@ -105,7 +106,7 @@ def create_user(request, payload: UserIn):
 @router.get("/audit", response={200: AuditPage, **ERRORS}, summary="Registro de auditoría (administradores de agencia)")
 def audit_log(request, actor: str | None = None, action: str | None = None, object_type: str | None = None,
               since: dt.datetime | None = None, limit: int = Query(50, ge=1, le=MAX_LIMIT),
-              offset: int = Query(0, ge=0)):
+              offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     user = request.auth
     _require_admin(user)
     qs = AuditEntry.objects.all()

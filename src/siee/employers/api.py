@@ -36,6 +36,7 @@ from siee.employers.selectors import (
 router = Router()
 
 MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000_000
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
@@ -61,7 +62,7 @@ def _vacancy_input(payload) -> dict:
 
 @router.get("/employers", response={200: EmployerPage, **ERRORS}, summary="Empleadores del territorio del usuario")
 def list_employers(request, q: str | None = Query(None, max_length=200), municipality: str | None = Query(None, max_length=20),
-                   limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)):
+                   limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     qs = employers_for(request.auth, q=q, municipality_id=_municipality_id(municipality)).order_by("name", "id")
     return _page(qs, limit, offset, employer_data)
 
@@ -89,7 +90,7 @@ def update_employer(request, employer_id: Id, payload: EmployerPatch):
 @router.get("/vacancies", response={200: VacancyPage, **ERRORS}, summary="Vacantes del territorio del usuario")
 def list_vacancies(request, q: str | None = Query(None, max_length=200), status: str | None = Query(None, max_length=10),
                    municipality: str | None = Query(None, max_length=20), employer: Id | None = None,
-                   limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)):
+                   limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     qs = vacancies_for(request.auth, q=q, status=status, municipality_id=_municipality_id(municipality),
                        employer_id=employer).order_by("-created_at", "-id")
     return _page(qs, limit, offset, vacancy_data)
@@ -124,7 +125,7 @@ def close_vacancy(request, vacancy_id: Id, payload: CloseIn):
             summary="Vacantes abiertas y publicadas (sin autenticación, sin datos personales)")
 def list_public_vacancies(request, q: str | None = Query(None, max_length=200),
                           municipality: str | None = Query(None, max_length=20),
-                          limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)):
+                          limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     qs = public_vacancies(municipality_id=_municipality_id(municipality), q=q).order_by("-created_at", "-id")
     return _page(qs, limit, offset, public_vacancy_data)
 

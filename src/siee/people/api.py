@@ -36,6 +36,7 @@ from siee.taxonomy.models import Occupation
 router = Router()
 
 MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000_000
 MAX_ID = 9_223_372_036_854_775_807
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
@@ -57,7 +58,7 @@ def _municipality_id(code: str | None, field: str = "municipality") -> int | Non
 @router.get("", response={200: PersonPage, **ERRORS}, summary="Lista de personas del territorio del usuario")
 def list_people(request, q: str | None = Query(None, max_length=200), municipality: str | None = Query(None, max_length=20),
                 status: str | None = Query(None, max_length=20), migrant: bool | None = None,
-                limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0)):
+                limit: int = Query(50, ge=1, le=MAX_LIMIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)):
     qs = people_for(request.auth, q=q, municipality_id=_municipality_id(municipality), status=status, migrant=migrant)
     qs = qs.order_by("last_names", "first_names", "id")
     return {"count": qs.count(), "limit": limit, "offset": offset,
