@@ -21,8 +21,22 @@ def _operations():
             yield operation
 
 
+@pytest.fixture
+def keep_test_connection():
+    """schemathesis calls the real WSGI handler, whose request signals close a connection that is inside an
+    atomic block (the test's transaction) on PostgreSQL; Django's own test client disconnects them the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
-@pytest.mark.usefixtures("starter_only")
+@pytest.mark.usefixtures("starter_only", "keep_test_connection")
 def test_taxonomy_endpoints_conform_to_the_openapi_document(actors):
     headers = {"Authorization": f"Bearer {actors.counsellor.api_token}"}
     operations = list(_operations())

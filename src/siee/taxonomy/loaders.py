@@ -31,7 +31,7 @@ import gzip
 import json
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from siee.taxonomy.models import (
     EducationLevel,
@@ -142,6 +142,25 @@ def _upsert_skills(objs: list[Skill]) -> None:
     )
 
 
+def _insert_links(rows: list[tuple[int, int, bool]]) -> None:
+    """Insert links fast: COPY on PostgreSQL, multi-row parameterised INSERTs elsewhere (SQLite). ESCO's 114,549
+    links take about 1 s either way, against about 10 s through ``bulk_create`` (a model instance per row)."""
+    qn = connection.ops.quote_name
+    table, columns = qn(OccupationSkill._meta.db_table), f"({qn('occupation_id')}, {qn('skill_id')}, {qn('essential')})"
+    with connection.cursor() as cursor:
+        raw = getattr(cursor, "cursor", None)
+        if connection.vendor == "postgresql" and hasattr(raw, "copy"):  # psycopg 3
+            with raw.copy(f"COPY {table} {columns} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        batch = max(1, min(1000, (connection.features.max_query_params or 999) // 3))
+        for i in range(0, len(rows), batch):
+            chunk = rows[i:i + batch]
+            cursor.execute(f"INSERT INTO {table} {columns} VALUES " + ", ".join(["(%s, %s, %s)"] * len(chunk)),
+                           [v for row in chunk for v in row])
+
+
 def _replace_links(source: str, links: list[tuple[str, str, bool]]) -> dict:
     """Make the links of the occupations of ``source`` exactly ``links`` (occupation uri, skill uri, essential).
 
@@ -158,10 +177,7 @@ def _replace_links(source: str, links: list[tuple[str, str, bool]]) -> dict:
     stale = [pk for key, pk in existing.items() if key not in wanted]
     for i in range(0, len(stale), 5000):
         OccupationSkill.objects.filter(pk__in=stale[i:i + 5000]).delete()
-    OccupationSkill.objects.bulk_create(
-        [OccupationSkill(occupation_id=o, skill_id=s, essential=e) for o, s, e in sorted(wanted - existing.keys())],
-        batch_size=5000,
-    )
+    _insert_links(sorted(wanted - existing.keys()))
     essential = sum(1 for key in wanted if key[2])
     return {"relations": len(wanted), "essential": essential, "optional": len(wanted) - essential}
 
