@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
+from siee.lib.text import fold
 from siee.taxonomy.models import Occupation
-from siee.taxonomy.search import search_concepts
+from siee.taxonomy.search import fast_fold, search_concepts
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("starter_only")]
 
@@ -75,3 +79,9 @@ def test_index_sees_new_occupations_without_explicit_invalidation():
                                     isco_code="7318", source="test")
     [hit] = search_concepts("tejedor de hamacas", kind="occupation", limit=1)
     assert (hit["id"], hit["score"]) == (occ.pk, 1.0)
+
+
+@given(st.text(st.characters(exclude_characters="\x00"), max_size=40))  # fold() turns NUL into "ñ"
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_fast_fold_equals_fold(text):
+    assert fast_fold(text) == fold(text)

@@ -28,14 +28,43 @@ query at least 0.9 (0.85 when the query ends mid-word). Results are grouped by c
 from __future__ import annotations
 
 import bisect
+import re
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from siee.lib.text import STOPWORDS, fold, split_gendered
+
+_NON_WORD = re.compile(r"[^0-9a-zñ]+")
+
+
+class _FoldTable(dict):
+    """Per-character table for ``str.translate``: what ``fold`` does to one (already lower-case) character."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = ch if ch == "ñ" else "".join(
+            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+        )
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def fast_fold(text: str | None) -> str:
+    """Same result as ``siee.lib.text.fold`` (tested), about five times faster: used to build the index."""
+    if not text:
+        return ""
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = lowered.translate(_FOLD_TABLE)
+    return " ".join(_NON_WORD.sub(" ", lowered).split())
 
 KINDS = ("occupation", "skill")
 MAX_CANDIDATES = 400  # labels scored per query, best word coverage first, then closest length
@@ -70,7 +99,7 @@ class _Index:
                 forms.append((alt.strip(), False))
                 forms.extend((h, False) for h in split_gendered(alt))
         for text, preferred in forms:
-            f = fold(text)
+            f = fast_fold(text)
             if not f or f in seen:
                 continue
             seen.add(f)
