@@ -16,6 +16,8 @@ COMMAND_MODULES = [
     "siee.taxonomy.commands",
     "siee.people.commands",
     "siee.employers.commands",
+    "siee.matching.commands",
+    "siee.intermediation.commands",
     "siee.web.commands",
 ]
 

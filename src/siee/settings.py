@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "siee.taxonomy",
     "siee.people",
     "siee.employers",
+    "siee.matching",
+    "siee.intermediation",
     "siee.web",
 ]
 

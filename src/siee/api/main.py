@@ -154,6 +154,8 @@ def _register_routers() -> None:
         ("siee.taxonomy.api", "/taxonomy/", "taxonomía"),
         ("siee.people.api", "/people/", "personas"),
         ("siee.employers.api", "/", "empleadores"),
+        ("siee.matching.api", "/matching/", "emparejamiento"),
+        ("siee.intermediation.api", "/intermediation/", "intermediación"),
     ):
         try:
             module = importlib.import_module(module_name)
