@@ -300,9 +300,33 @@ def insert_rows(model, names: Sequence[str], rows: Iterable[Sequence], *, using_
     return len(prepared)
 
 
+def update_rows(model, names: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """UPDATE rows by primary key: each row holds the values of `names` followed by the pk.
+
+    One parametrised statement executed for many rows: linear, unlike Django's bulk_update (CASE per field).
+    """
+    fields = model_columns(model, names)
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {qn(model._meta.db_table)} SET {assignments} WHERE {qn(model._meta.pk.column)} = %s"
+    convert = [(i, p) for i, p in enumerate(_prep_for(f) for f in fields) if p is not None]
+    prepared = []
+    for row in rows:
+        row = list(row)
+        for i, p in convert:
+            row[i] = p(row[i])
+        prepared.append(row)
+    if prepared:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, prepared)
+    return len(prepared)
+
+
 def _prep_for(f) -> Callable | None:
     """A fast converter from Python value to database value for executemany (None: pass as is)."""
     kind = f.get_internal_type()
+    if connection.vendor == "postgresql":  # psycopg adapts dates and aware datetimes itself
+        return (lambda v: f.get_db_prep_save(v, connection)) if kind == "JSONField" else None
     if kind in ("CharField", "TextField", "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField",
                 "SmallIntegerField", "BigIntegerField", "AutoField", "BigAutoField", "ForeignKey", "EmailField",
                 "FloatField", "BooleanField"):

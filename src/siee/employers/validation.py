@@ -27,6 +27,10 @@ VACANCY_MODEL_FIELDS = (
 )
 
 _TAX_ID_RE = re.compile(r"^[0-9A-Za-z.\-]{5,20}$")
+# Choice values computed once: `TextChoices.values` rebuilds its list on every access (slow in bulk imports).
+_SIZES = tuple(EmployerSize.values)
+_CONTRACT_TYPES = tuple(ContractType.values)
+_VACANCY_STATUSES = tuple(VacancyStatus.values)
 _SIZE_ALIASES = {"micro": "micro", "microempresa": "micro", "pequena": "small", "pequeña": "small", "mediana": "medium", "grande": "large"}
 
 
@@ -96,7 +100,7 @@ def clean_employer(raw: dict, maps: ReferenceMaps, *, partial: bool = False) -> 
                 errors.append(("sector", f"sector CIIU desconocido: {sector!r}"))
         out["sector_id"] = sid
     if not partial or "size" in raw:
-        out["size"] = _choice(raw.get("size"), EmployerSize.values, "size", errors, default=EmployerSize.MICRO, aliases=_SIZE_ALIASES)
+        out["size"] = _choice(raw.get("size"), _SIZES, "size", errors, default=EmployerSize.MICRO, aliases=_SIZE_ALIASES)
     if not partial or "phone" in raw:
         phone = str(raw.get("phone") or "").strip()
         if phone and not parse.PHONE_RE.match(phone):
@@ -182,9 +186,9 @@ def clean_vacancy(raw: dict, maps: ReferenceMaps, *, employers: dict[str, int] |
             errors.append(("currency", f"moneda no válida (código ISO de tres letras): {cur!r}"))
         out["currency"] = cur
     if not partial or "contract_type" in raw:
-        out["contract_type"] = _choice(raw.get("contract_type"), ContractType.values, "contract_type", errors, default=ContractType.INDEFINITE)
+        out["contract_type"] = _choice(raw.get("contract_type"), _CONTRACT_TYPES, "contract_type", errors, default=ContractType.INDEFINITE)
     if not partial or "status" in raw:
-        out["status"] = _choice(raw.get("status"), VacancyStatus.values, "status", errors, default=VacancyStatus.OPEN)
+        out["status"] = _choice(raw.get("status"), _VACANCY_STATUSES, "status", errors, default=VacancyStatus.OPEN)
     if not partial or "closing_date" in raw:
         try:
             closing = parse.parse_date(raw.get("closing_date"))

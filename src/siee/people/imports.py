@@ -16,9 +16,9 @@ from siee.core.imports import (
     PendingRow,
     RowError,
     allocate_ids,
-    field_names,
     insert_rows,
     run_import,
+    update_rows,
 )
 from siee.core.selectors import scope_territory_ids
 from siee.core.validation import ReferenceMaps
@@ -33,7 +33,7 @@ from siee.people.validation import (
 )
 
 INSERT_FIELDS = ("id", *PERSON_MODEL_FIELDS, "name_key", "organization_id", "registered_at", "updated_at")
-UPDATE_FIELDS = (*field_names(Person, PERSON_MODEL_FIELDS), "name_key", "updated_at")
+UPDATE_FIELDS = (*PERSON_MODEL_FIELDS, "name_key", "updated_at")
 CONSENT_FIELDS = ("person_id", "purpose", "granted_at", "channel", "text_version", "recorded_by_id")
 
 
@@ -104,14 +104,9 @@ class PeopleImport(ImportSpec):
         insert_rows(Person, INSERT_FIELDS, tuples)
 
         if upd_rows:
-            objs = []
-            for pk, p in upd_rows:
-                c = p.cleaned
-                obj = Person(id=pk, **{f: c[f] for f in PERSON_MODEL_FIELDS})
-                obj.name_key = name_key(c["first_names"], c["last_names"])
-                obj.updated_at = now
-                objs.append(obj)
-            Person.objects.bulk_update(objs, UPDATE_FIELDS, batch_size=500)
+            update_rows(Person, UPDATE_FIELDS, [
+                (*[p.cleaned[f] for f in PERSON_MODEL_FIELDS], name_key(p.cleaned["first_names"], p.cleaned["last_names"]),
+                 now, pk) for pk, p in upd_rows])
             upd_ids = [pk for pk, _ in upd_rows]
             current: dict[int, set[dt.date]] = {}
             for person_id, granted in Consent.objects.filter(person_id__in=upd_ids, revoked_at__isnull=True).values_list(

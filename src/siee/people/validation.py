@@ -53,6 +53,13 @@ _DOC_RE = re.compile(r"^[A-Za-z0-9-]{3,20}$")
 _RUN_RE = re.compile(r"^\d{1,8}-?[\dkK]$")
 _NATIONALITY_RE = re.compile(r"^[A-Z]{2}$")
 MIN_AGE, MAX_AGE = 14, 100
+# Choice values computed once: `TextChoices.values` rebuilds its list on every access (slow in bulk imports).
+_DOCUMENT_TYPES = tuple(DocumentType.values)
+_SEXES = tuple(Sex.values)
+_PERSON_STATUSES = tuple(PersonStatus.values)
+_AVAILABILITIES = tuple(Availability.values)
+_MIGRATION_STATUSES = tuple(MigrationStatus.values)
+_BARRIERS = tuple(Barrier.values)
 
 
 def normalize_header(name: str) -> str:
@@ -105,7 +112,7 @@ def clean_person(raw: dict, maps: ReferenceMaps, *, today: dt.date | None = None
             errors.append((name, "campo obligatorio vacío"))
 
     if not partial or present("document_type"):
-        out["document_type"] = _choice(raw.get("document_type"), DocumentType.values, "document_type", errors,
+        out["document_type"] = _choice(raw.get("document_type"), _DOCUMENT_TYPES, "document_type", errors,
                                        aliases={"cedula": "CC", "cédula": "CC", "pasaporte": "PASSPORT", "passport": "PASSPORT"})
     if not partial or present("document_number"):
         number = str(raw.get("document_number") or "").strip().replace(" ", "")
@@ -148,7 +155,7 @@ def clean_person(raw: dict, maps: ReferenceMaps, *, today: dt.date | None = None
         out["birth_date"] = birth
 
     if not partial or present("sex"):
-        out["sex"] = _choice(raw.get("sex"), Sex.values, "sex", errors, aliases=_SEX_ALIASES)
+        out["sex"] = _choice(raw.get("sex"), _SEXES, "sex", errors, aliases=_SEX_ALIASES)
 
     if not partial or present("nationality"):
         nat = str(raw.get("nationality") or "CO").strip().upper()
@@ -189,11 +196,11 @@ def clean_person(raw: dict, maps: ReferenceMaps, *, today: dt.date | None = None
         out["education_level_id"] = level_id
 
     if not partial or present("status"):
-        out["status"] = _choice(raw.get("status"), PersonStatus.values, "status", errors, default=PersonStatus.ACTIVE)
+        out["status"] = _choice(raw.get("status"), _PERSON_STATUSES, "status", errors, default=PersonStatus.ACTIVE)
     if not partial or present("availability"):
-        out["availability"] = _choice(raw.get("availability"), Availability.values, "availability", errors, default=Availability.IMMEDIATE)
+        out["availability"] = _choice(raw.get("availability"), _AVAILABILITIES, "availability", errors, default=Availability.IMMEDIATE)
     if not partial or present("migration_status"):
-        out["migration_status"] = _choice(raw.get("migration_status"), MigrationStatus.values, "migration_status", errors, default=MigrationStatus.NATIONAL)
+        out["migration_status"] = _choice(raw.get("migration_status"), _MIGRATION_STATUSES, "migration_status", errors, default=MigrationStatus.NATIONAL)
 
     for name, maximum in (("expected_wage", 1_000_000_000), ("household_size", 40)):
         if not partial or present(name):
@@ -225,10 +232,10 @@ def clean_person(raw: dict, maps: ReferenceMaps, *, today: dt.date | None = None
 
     if not partial or present("barriers"):
         barriers = parse.parse_list(raw.get("barriers"))
-        unknown = [b for b in barriers if b not in Barrier.values]
+        unknown = [b for b in barriers if b not in _BARRIERS]
         if unknown:
-            errors.append(("barriers", f"barreras desconocidas: {', '.join(unknown)} (opciones: {', '.join(Barrier.values)})"))
-        out["barriers"] = [b for b in barriers if b in Barrier.values]
+            errors.append(("barriers", f"barreras desconocidas: {', '.join(unknown)} (opciones: {', '.join(_BARRIERS)})"))
+        out["barriers"] = [b for b in barriers if b in _BARRIERS]
 
     if not partial or present("desired_occupations"):
         uris = parse.parse_list(raw.get("desired_occupations"))
