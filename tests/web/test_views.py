@@ -99,7 +99,12 @@ def test_audit_page_only_for_agency_admins(client, actors):
 
 def test_english_is_available_through_set_language(client, actors):
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("login")}, follow=True)
-    assert '<html lang="en">' in response.content.decode()
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Log in to SIEE" in html
+    login(client, actors["counsellor"])
+    home = client.get("/").content.decode()
+    assert "Registered people" in home and "Personas registradas" not in home
 
 
 # --- registration form errors --------------------------------------------------------------------------

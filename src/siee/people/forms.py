@@ -200,8 +200,8 @@ class ExperienceForm(SieeFormMixin, forms.Form):
     employer_name = forms.CharField(label=_("Empleador"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Tipo"), choices=ExperienceKind.choices, initial=ExperienceKind.FORMAL)
     country = forms.ChoiceField(label=_("País"), choices=COUNTRIES, initial="CO")
-    start_date = forms.DateField(label=_("Inicio"), required=False, widget=DateInput())
-    end_date = forms.DateField(label=_("Fin"), required=False, widget=DateInput(),
+    start_date = forms.DateField(label=_("Fecha de inicio"), required=False, widget=DateInput())
+    end_date = forms.DateField(label=_("Fecha de fin"), required=False, widget=DateInput(),
                                help_text=_("Déjelo vacío si sigue trabajando allí."))
     months = forms.IntegerField(label=_("Meses (si no recuerda las fechas)"), required=False, min_value=0, max_value=720)
 
