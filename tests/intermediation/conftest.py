@@ -29,7 +29,7 @@ def intermediation_snapshot() -> dict:
 
 
 @pytest.fixture
-def cook(actors):
+def cook(actors):  # noqa: F811
     """A "cocinero" vacancy in Bucaramanga (2 posts) and three candidates with consent."""
     employer = make_employer(actors.counsellor, name="Restaurante El Fogón", contact_name="Ana Contacto",
                              email="rrhh@elfogon.co", phone="6076340000")

@@ -185,7 +185,7 @@ def send(*, template: str, context: dict, person=None, employer=None, related=No
     )
     if not address:
         notification.status = NotificationStatus.SKIPPED
-        notification.error = "Sin datos de contacto para el canal %s." % channel
+        notification.error = f"Sin datos de contacto para el canal {channel}."
     else:
         delivery = backend.deliver(Message(channel=channel, recipient=address, subject=subject, body=body))
         notification.status, notification.link, notification.error = delivery.status, delivery.link, delivery.error
