@@ -155,6 +155,7 @@ def _register_routers() -> None:
         ("siee.people.api", "/people/", "personas"),
         ("siee.employers.api", "/", "empleadores"),
         ("siee.matching.api", "/matching/", "emparejamiento"),
+        ("siee.matching.classify_api", "/classify/", "clasificación"),
         ("siee.intermediation.api", "/intermediation/", "intermediación"),
     ):
         try:
