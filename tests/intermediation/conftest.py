@@ -29,6 +29,11 @@ def intermediation_snapshot() -> dict:
 
 
 @pytest.fixture
+def snapshot():
+    return intermediation_snapshot
+
+
+@pytest.fixture
 def cook(actors):  # noqa: F811
     """A "cocinero" vacancy in Bucaramanga (2 posts) and three candidates with consent."""
     employer = make_employer(actors.counsellor, name="Restaurante El Fogón", contact_name="Ana Contacto",
