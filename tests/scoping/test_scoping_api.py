@@ -89,12 +89,21 @@ def test_outsider_is_refused_with_404_and_nothing_changes(actors, world, name, m
         assert (missing.status_code, missing.json()) == (404, body_json)
 
 
-@pytest.mark.parametrize("name, method, path, body", PEOPLE_ENDPOINTS, ids=[e[0] for e in PEOPLE_ENDPOINTS])
-def test_outsider_attempt_on_a_person_is_audited_as_denied(actors, world, name, method, path, body):
+def _target(name: str) -> tuple[str, str]:
+    if name.startswith("person"):
+        return "person", "person"
+    if name.startswith("employer") or name == "vacancy_create":
+        return "employer", "employer"
+    return "vacancy", "vacancy"
+
+
+@pytest.mark.parametrize("name, method, path, body", ALL_ENDPOINTS, ids=[e[0] for e in ALL_ENDPOINTS])
+def test_outsider_attempt_is_audited_as_denied(actors, world, name, method, path, body):
     _call(Api(actors.outsider), method, path, body, world)
+    object_type, key = _target(name)
     denied = AuditEntry.objects.filter(action=AuditAction.DENIED, actor=actors.outsider)
-    assert list(denied.values_list("object_type", "object_id")) == [("person", str(world["person"].pk))]
-    assert denied.get().organization == actors.other
+    assert list(denied.values_list("object_type", "object_id")) == [(object_type, str(world[key].pk))]
+    assert (denied.get().organization, denied.get().channel) == (actors.other, "api")
 
 
 def test_outsider_cannot_merge_a_home_person_into_their_own(actors, world):

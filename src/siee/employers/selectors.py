@@ -29,10 +29,25 @@ def employers_for(user, *, q: str | None = None, municipality_id: int | None = N
     return qs
 
 
+def _audit_denied(user, model, object_id) -> None:
+    """An attempt on an existing record outside the user's scope leaves a "denied" audit entry."""
+    from siee.core import audit
+    from siee.core.models import AuditAction
+
+    try:
+        pk = int(object_id)
+    except (TypeError, ValueError):
+        return
+    if model.objects.filter(pk=pk).exists():
+        audit.record(actor=user, action=AuditAction.DENIED, object_type=model._meta.model_name, object_id=pk,
+                     detail={"reason": "out_of_scope"})
+
+
 def get_employer_for(user, employer_id) -> Employer:
     try:
         return employers_for(user).get(pk=int(employer_id))
-    except (Employer.DoesNotExist, TypeError, ValueError):
+    except (Employer.DoesNotExist, TypeError, ValueError, OverflowError):
+        _audit_denied(user, Employer, employer_id)
         raise OutOfScope(_("Empleador no encontrado.")) from None
 
 
@@ -63,7 +78,8 @@ def vacancies_for(user, *, q: str | None = None, status: str | None = None, muni
 def get_vacancy_for(user, vacancy_id) -> Vacancy:
     try:
         return vacancies_for(user).get(pk=int(vacancy_id))
-    except (Vacancy.DoesNotExist, TypeError, ValueError):
+    except (Vacancy.DoesNotExist, TypeError, ValueError, OverflowError):
+        _audit_denied(user, Vacancy, vacancy_id)
         raise OutOfScope(_("Vacante no encontrada.")) from None
 
 

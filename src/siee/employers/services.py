@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
 
 from django.db import transaction
@@ -38,6 +39,24 @@ def _require_staff(actor):
         raise PermissionDenied(_("Su rol no permite esta operación."))
 
 
+def _scope_first(getter, id_param: str):
+    """`transaction.atomic`, but the actor's scope on the record is checked *before* the transaction opens, so
+    the "denied" audit entry of an out-of-scope attempt is not rolled back with the refused write."""
+
+    def decorate(fn):
+        atomic_fn = transaction.atomic(fn)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            if id_param in kwargs:
+                getter(kwargs.get("actor"), kwargs[id_param])
+            return atomic_fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 @transaction.atomic
 def register_employer(*, actor, data: dict) -> Employer:
     if actor is not None and actor.role not in WRITER_ROLES | {"employer"} and not actor.is_system_admin:
@@ -57,7 +76,7 @@ def register_employer(*, actor, data: dict) -> Employer:
     return employer
 
 
-@transaction.atomic
+@_scope_first(get_employer_for, "employer_id")
 def update_employer(*, actor, employer_id, data: dict) -> Employer:
     employer = get_employer_for(actor, employer_id)
     if actor is not None and actor.role != "employer":
@@ -80,7 +99,7 @@ def _new_vacancy_code() -> str:
     return f"V-{dt.date.today():%Y%m}-{secrets.token_hex(3).upper()}"
 
 
-@transaction.atomic
+@_scope_first(get_employer_for, "employer_id")
 def create_vacancy(*, actor, employer_id, data: dict) -> Vacancy:
     employer = get_employer_for(actor, employer_id)
     if actor is not None and actor.role != "employer":
@@ -117,7 +136,7 @@ def _set_vacancy_skills(vacancy, required_ids, desired_ids):
     )
 
 
-@transaction.atomic
+@_scope_first(get_vacancy_for, "vacancy_id")
 def update_vacancy(*, actor, vacancy_id, data: dict) -> Vacancy:
     vacancy = get_vacancy_for(actor, vacancy_id)
     if actor is not None and actor.role != "employer":
@@ -151,7 +170,7 @@ def update_vacancy(*, actor, vacancy_id, data: dict) -> Vacancy:
     return vacancy
 
 
-@transaction.atomic
+@_scope_first(get_vacancy_for, "vacancy_id")
 def close_vacancy(*, actor, vacancy_id, status: str = VacancyStatus.CLOSED) -> Vacancy:
     if status not in (VacancyStatus.CLOSED, VacancyStatus.FILLED):
         raise ValidationFailed(_("Estado de cierre no válido."), field="status")

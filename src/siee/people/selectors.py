@@ -58,6 +58,8 @@ def get_person_for(user, person_id, *, sensitive: bool = False, purpose: str = "
             pk = int(person_id)
         except (TypeError, ValueError):
             raise OutOfScope(_("Persona no encontrada.")) from None
+        if not 0 < pk < 2**63:  # beyond a database integer: cannot exist
+            raise OutOfScope(_("Persona no encontrada."))
         person = Person.objects.select_related("municipality", "municipality__parent", "education_level").filter(pk=pk).first()
         scope = scope_territory_ids(user)
         if person is None or (scope is not None and person.municipality_id not in scope):
