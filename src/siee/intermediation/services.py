@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from siee.core import audit
-from siee.core.errors import DomainError, ErrorCode, PermissionDenied, ValidationFailed
+from siee.core.errors import ErrorCode, PermissionDenied, ValidationFailed
 from siee.core.models import AuditAction
 from siee.employers.models import ContractType, Vacancy, VacancyStatus
 from siee.employers.selectors import get_employer_for, get_vacancy_for
@@ -95,25 +95,39 @@ def _check_vacancy_open(vacancy: Vacancy, today: dt.date | None = None) -> None:
 
 
 def _engine_score(actor, vacancy: Vacancy, person: Person) -> dict | None:
-    """The matching engine's current score for this pair, or None when the engine is absent or cannot tell.
+    """The matching engine's score and explanation for this one pair, or None when the engine is absent.
 
-    Called outside any transaction: a failure of the engine never blocks a referral (the officer decides).
+    Uses the engine's reference pair scorer over the person's row of the people index (the same formulas as the
+    ranked lists). Called outside any transaction: scoring is advisory, so a failure of the engine is logged and
+    never blocks a referral (the officer decides).
     """
     try:
-        from siee.matching import services as matching
+        from siee.matching import engine as E
+        from siee.matching import explain as X
+        from siee.matching import index_store
+        from siee.matching.services import active_weights
+        from siee.matching.weights import COMPONENTS, ENGINE_VERSION
     except ImportError:
         return None
     try:
-        page = matching.rank_candidates(actor=actor, vacancy_id=vacancy.pk, top=1, filters={"person_ids": [person.pk]})
-    except (DomainError, TypeError, ValueError, KeyError, AttributeError) as exc:
-        log.info("matching engine could not score person %s for vacancy %s: %s", person.pk, vacancy.pk, exc)
+        index = index_store.get_people_index()
+        row = index.row_of(person.pk)
+        if row < 0:
+            index_store.refresh_people(index, [person.pk])
+            row = index.row_of(person.pk)
+        if row < 0:
+            return None
+        record = index.record(row)
+        query = index_store.vacancy_query(index.tax, vacancy)
+        weights, version = active_weights(vacancy.organization_id or getattr(actor, "organization_id", None))
+        score, components = E.score_pair(index.tax, record, query, weights, index.idf)
+        applied = tuple(c for c in COMPONENTS if c != "skills" or query.has_skills)
+        explanation = X.explain(index.tax, record, query, weights, score, components, applied)
+    except Exception as exc:  # noqa: BLE001 - advisory only, see docstring
+        log.warning("matching engine could not score person %s for vacancy %s: %s", person.pk, vacancy.pk, exc)
         return None
-    for result in getattr(page, "results", []) or []:
-        if int(getattr(result, "id", -1)) == person.pk:
-            return {"score": float(result.score), "explanation": dict(result.explanation or {}),
-                    "engine_version": str(getattr(page, "engine_version", "") or ""),
-                    "weights_version": getattr(page, "weights_version", None)}
-    return None
+    return {"score": round(float(score), 4), "explanation": explanation, "engine_version": ENGINE_VERSION,
+            "weights_version": version}
 
 
 def _match_snapshot(actor, vacancy, person, *, score, explanation, engine_version, weights_version) -> dict:
