@@ -44,3 +44,12 @@ def test_load_commands_print_a_summary(monkeypatch, capsys):
     assert run(["taxonomy", "load", "--starter"]) == 0
     out = capsys.readouterr().out.strip().splitlines()[-1]
     assert out.startswith("Taxonomía (starter): 167 ocupaciones, 227 habilidades, 1083 relaciones")
+
+
+@pytest.mark.django_db
+def test_load_from_a_folder_without_data_fails_cleanly(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr("siee.cli.ensure_database", lambda **kwargs: None)
+    assert run(["taxonomy", "load", "--source", str(tmp_path)]) == 1
+    assert run(["territories", "load", "--source", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "missing ESCO file" in err and "missing territory file" in err

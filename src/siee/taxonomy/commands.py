@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -61,7 +62,11 @@ def cmd_taxonomy_load(args) -> int:
 
     ensure_database(reference=False)
     started = time.perf_counter()
-    counts = load_taxonomy(source_dir=_source_dir(args), progress=True)
+    try:
+        counts = load_taxonomy(source_dir=_source_dir(args), progress=True)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
     elapsed = time.perf_counter() - started
     print(f"Taxonomía ({counts['source']}): {counts['occupations']} ocupaciones, {counts['skills']} habilidades, "
           f"{counts['relations']} relaciones ({counts['essential']} esenciales, {counts['optional']} opcionales), "
@@ -76,7 +81,11 @@ def cmd_territories_load(args) -> int:
 
     ensure_database(reference=False)
     started = time.perf_counter()
-    counts = load_territories(source_dir=_source_dir(args), countries=args.country, progress=True)
+    try:
+        counts = load_territories(source_dir=_source_dir(args), countries=args.country, progress=True)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
     elapsed = time.perf_counter() - started
     per_country = "; ".join(
         f"{country} " + "+".join(str(n) for n in levels.values()) for country, levels in counts["countries"].items()
