@@ -16,7 +16,7 @@ from siee.taxonomy.models import EducationLevel, IscoGroup, Occupation, Sector
 from siee.taxonomy.schemas import (
     ConceptHit,
     EducationLevelOut,
-    OccupationOut,
+    OccupationDetailOut,
     SectorOut,
     TerritoryItem,
 )
@@ -37,7 +37,7 @@ def search(request, q: str = Query(..., max_length=200), kind: Literal["occupati
     return search_concepts(q, kind=kind, limit=limit)
 
 
-@router.get("/occupations/{occupation_id}", response={200: OccupationOut, **ERRORS},
+@router.get("/occupations/{occupation_id}", response={200: OccupationDetailOut, **ERRORS},
             summary="Ocupación con sus habilidades esenciales y opcionales")
 def occupation_detail(request, occupation_id: int = Path(..., ge=1, le=MAX_ID)):
     occ = get_object_or_404(Occupation, pk=occupation_id)

@@ -19,14 +19,14 @@ class ConceptHit(Schema):
     score: float
 
 
-class SkillRef(Schema):
+class OccupationSkillRef(Schema):
     id: int
     uri: str
     label: str
     skill_type: str
 
 
-class OccupationOut(Schema):
+class OccupationDetailOut(Schema):
     id: int
     uri: str
     label: str
@@ -35,8 +35,8 @@ class OccupationOut(Schema):
     isco_label: str | None = None
     parent_uri: str
     source: str
-    essential_skills: list[SkillRef]
-    optional_skills: list[SkillRef]
+    essential_skills: list[OccupationSkillRef]
+    optional_skills: list[OccupationSkillRef]
 
 
 class TerritoryItem(Schema):
