@@ -68,9 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    setup_django()  # before the parser: a command module may import models while registering
     parser = build_parser()
     args = parser.parse_args(argv)
-    setup_django()
     try:
         result = args.func(args)
     except KeyboardInterrupt:
