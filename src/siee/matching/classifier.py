@@ -37,7 +37,7 @@ clause becomes a candidate *span*, scored like a short query. Spans in the first
 with a hiring verb ("se requiere", "busca", "cargo"), or written in capitals count fully, others 0.8;
 one-word spans 0.9. An occupation's score is its best weighted span score, plus up to 0.05 when skills
 essential to it are named in the text. Short texts of 3+ words are scored whole and through their spans
-of 2+ words (× 0.85), so "soldador mig tig" still finds "soldador" when "mig tig" is unknown.
+of 2+ words (× 0.7), so "soldador mig tig" still finds "soldador" when "mig tig" is unknown.
 
 Scores are in [0, 1]; only an exact match of a whole label scores 1.0.
 """
@@ -287,6 +287,9 @@ class _Prepared:
 
 
 class OccupationClassifier:
+    group_weight = GROUP_WEIGHT  # instance-overridable (evaluation ablations)
+    short_span_weight = 0.7
+    w_char, w_word, w_fuzz = W_CHAR, W_WORD, W_FUZZ
     def __init__(self, occupations: Sequence[OccupationEntry], isco_groups: Mapping[str, str] | None = None,
                  skills: Sequence[SkillEntry] = (), *, version: object = None):
         self.version = version
@@ -346,6 +349,11 @@ class OccupationClassifier:
         self.n_concepts = len(self.uri)
         self.form_concept = np.asarray(form_concept, dtype=np.int32)
         self.form_weight = np.asarray(form_weight)
+        self.n_forms = len(form_concept)
+        # forms are added concept by concept: each concept's forms are one contiguous run
+        starts = np.flatnonzero(np.r_[True, np.diff(self.form_concept) != 0]) if self.n_forms else np.zeros(0, int)
+        self._concept_starts = starts
+        self._concept_has_form = self.form_concept[starts] if self.n_forms else np.zeros(0, int)
         self.n_forms = len(form_concept)
         # occupation → its unit group's concept (or -1)
         self.group_of = np.full(self.n_occupations, -1, dtype=np.int64)
@@ -447,6 +455,11 @@ class OccupationClassifier:
         """Folded content of every occupation/ISCO form in the index."""
         return set(self.form_fold)
 
+    def concepts_with_label(self, text: str) -> set[str]:
+        """URIs of the concepts that have ``text`` (folded, without stopwords) as one of their index forms."""
+        key = label_key(text)
+        return {self.uri[self.form_concept[i]] for i in self._form_exact.get(key, ())}
+
     def __len__(self) -> int:
         return self.n_occupations
 
@@ -536,10 +549,10 @@ class OccupationClassifier:
         if len(content) <= LONG_TEXT_WORDS:
             for variant in self._variants(content):
                 prep.queries.append(_Query(variant, 1.0))
-                if len(variant) >= 3:
+                if len(variant) >= 3 and self.short_span_weight:
                     for n in range(2, len(variant)):
                         for i in range(len(variant) - n + 1):
-                            prep.queries.append(_Query(variant[i:i + n], 0.85))
+                            prep.queries.append(_Query(variant[i:i + n], self.short_span_weight))
             return prep
         prep.long = True
         seen: dict[tuple[str, ...], int] = {}
@@ -569,36 +582,34 @@ class OccupationClassifier:
         out = np.zeros((len(queries), self.n_concepts))
         if not self.n_forms:
             return out
+        k = min(TOP_FORMS, self.n_forms)
         for start in range(0, len(queries), BATCH):
             block = queries[start:start + BATCH]
             cq = [self.char.query_vector(_char_grams(q.words), sublinear=True) for q in block]
             wq = [self.word.query_vector({stem(w): 1.0 for w in q.words}, sublinear=False) for q in block]
-            s = W_CHAR * self.char.cosine(cq, self.n_forms) + W_WORD * self.word.cosine(wq, self.n_forms)
-            k = min(TOP_FORMS, self.n_forms)
+            final = self.w_char * self.char.cosine(cq, self.n_forms)
+            final += self.w_word * self.word.cosine(wq, self.n_forms)
+            top = np.argpartition(-final, k - 1, axis=1)[:, :k] if k < self.n_forms else \
+                np.broadcast_to(np.arange(self.n_forms), (len(block), self.n_forms))
+            for qi, q in enumerate(block):  # rapidfuzz on each query's best forms
+                cand = top[qi][final[qi, top[qi]] > 0]
+                if len(cand):
+                    qtext = " ".join(q.words)
+                    choices = [self.form_fold[i] for i in cand.tolist()]
+                    fz = np.maximum(process.cdist([qtext], choices, scorer=fuzz.ratio)[0],
+                                    process.cdist([qtext], choices, scorer=fuzz.token_sort_ratio)[0])
+                    final[qi, cand] += (self.w_fuzz / 100.0) * fz
+            np.minimum(final, 0.99, out=final)
             for qi, q in enumerate(block):
-                row = s[qi]
-                qtext = " ".join(q.words)
-                top = np.argpartition(-row, k - 1)[:k] if k < self.n_forms else np.arange(self.n_forms)
-                top = top[row[top] > 0]
-                final = row.copy()
-                if len(top):
-                    choices = [self.form_fold[i] for i in top.tolist()]
-                    fz = np.maximum(
-                        process.cdist([qtext], choices, scorer=fuzz.ratio)[0],
-                        process.cdist([qtext], choices, scorer=fuzz.token_sort_ratio)[0],
-                    ) / 100.0
-                    final[top] = row[top] + W_FUZZ * fz
-                final = np.minimum(final, 0.99)
-                for i in self._form_exact.get(qtext, ()):
-                    final[i] = 1.0
-                final *= self.form_weight
-                concept = np.zeros(self.n_concepts)
-                np.maximum.at(concept, self.form_concept, final)
-                if self._has_group.any():
-                    occ = concept[:self.n_occupations]
-                    inherited = np.where(self._has_group, GROUP_WEIGHT * concept[np.maximum(self.group_of, 0)], 0.0)
-                    concept[:self.n_occupations] = np.maximum(occ, inherited)
-                out[start + qi] = concept
+                for i in self._form_exact.get(" ".join(q.words), ()):
+                    final[qi, i] = 1.0
+            final *= self.form_weight
+            concept = out[start:start + len(block)]
+            concept[:, self._concept_has_form] = np.maximum.reduceat(final, self._concept_starts, axis=1)
+            if self.group_weight and self._has_group.any():
+                occ = concept[:, :self.n_occupations]
+                inherited = self.group_weight * concept[:, np.maximum(self.group_of, 0)] * self._has_group
+                np.maximum(occ, inherited, out=occ)
         return out
 
     def _combine(self, prep: _Prepared, scores: np.ndarray, text: str) -> np.ndarray:
@@ -708,6 +719,38 @@ class OccupationClassifier:
              "id": self.skill_ids[c], "matched_label": self.skill_form_text[f]}
             for c, (score, f) in ranked[:top]
         ]
+
+
+def label_key(text: str) -> str:
+    """The index key of a label: folded, stopwords dropped ("técnico en X" and "técnico de X" are one key)."""
+    f = fold(text)
+    return " ".join(_content(f.split()) or f.split())
+
+
+def holdout_split(occupations: Sequence[OccupationEntry], share: float, seed: int
+                  ) -> tuple[list[OccupationEntry], list[tuple[str, str, str]]]:
+    """Hold out a seeded ``share`` of the (occupation, alternative label) pairs, for evaluation.
+
+    Returns the occupations without the held-out labels, and the held-out ``(label, uri, isco)`` whose key
+    (``label_key``, also of each gendered half) is not still in the occupation's remaining labels: a
+    classifier built from the first list has none of the second in its index for their own occupation.
+    """
+    import random
+
+    rng = random.Random(seed)
+    kept_occ: list[OccupationEntry] = []
+    held: list[tuple[str, str, str]] = []
+    for occ in occupations:
+        keep, out = [], []
+        for alt in occ.alt_labels:
+            (out if rng.random() < share else keep).append(alt)
+        kept_occ.append(OccupationEntry(uri=occ.uri, isco=occ.isco, label=occ.label, alt_labels=tuple(keep),
+                                        id=occ.id, essential_skills=occ.essential_skills))
+        remaining = {label_key(h) for t in [occ.label, *keep] for h in [t, *split_gendered(t)]}
+        for alt in out:
+            if not any(label_key(h) in remaining for h in [alt, *split_gendered(alt)]):
+                held.append((alt, occ.uri, occ.isco))
+    return kept_occ, held
 
 
 # --- building from the ESCO CSV files (evaluation, no database) ---------------------------------------------
