@@ -162,10 +162,13 @@ def test_done_when_scenario_through_the_browser(live_server, live_actors, page, 
     posting = json.loads(anon.locator('script[type="application/ld+json"]').text_content())
     assert posting["@type"] == "JobPosting"
     assert posting["title"] == "Cocinero"
+    assert posting["datePosted"] == vacancy.created_at.date().isoformat()
+    assert posting["employmentType"] == ["FULL_TIME", "TEMPORARY"]
+    assert posting["jobLocation"]["address"]["addressRegion"] == "Santander"
     assert posting["hiringOrganization"]["name"] == "Restaurante La Mazorca SAS"
     assert posting["jobLocation"]["address"]["addressLocality"] == "Bucaramanga"
     assert posting["jobLocation"]["address"]["addressCountry"] == "CO"
-    assert posting["validThrough"] == f"{closing.isoformat()}T23:59:59"
+    assert posting["validThrough"] == closing.isoformat()
     assert posting["baseSalary"]["currency"] == "COP"
     assert (posting["baseSalary"]["value"]["minValue"], posting["baseSalary"]["value"]["maxValue"]) == (1500000, 1800000)
     assert anon.locator("h1").inner_text() == "Cocinero"

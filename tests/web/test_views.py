@@ -408,3 +408,66 @@ def test_import_rejects_unknown_format_and_unreadable_file(client, actors):
 def test_analyst_cannot_open_import_page(client, actors):
     login(client, actors["analyst"])
     assert client.get(reverse("web:import")).status_code == 403
+
+
+# --- self-service accounts ------------------------------------------------------------------------------
+
+def test_job_seeker_sees_and_completes_only_their_own_profile(client, actors):
+    from siee.core.services import create_staff_user
+
+    own = make_person(actors)
+    other = make_person(actors, document_number="12312312", first_names="Otra")
+    seeker = create_staff_user(actor=None, username="yorgelis", password=PASSWORD, role="job_seeker")
+    own.user = seeker  # test set-up: the account-linking flow is not part of the UI yet
+    own.save(update_fields=["user"])
+    login(client, seeker)
+    assert client.get("/").url == reverse("people:me")
+    page = client.get(reverse("people:me"))
+    assert (page.status_code, page.context["person"].pk, page.context["is_self"]) == (200, own.pk, True)
+    assert client.get(reverse("people:list")).status_code == 403
+    assert client.get(reverse("people:detail", args=[other.pk])).status_code == 403
+    added = client.post(reverse("people:add_experience", args=[own.pk]),
+                        {"description": "mesera", "kind": "informal", "country": "VE", "months": "6"})
+    assert added.status_code == 302
+    refused = client.post(reverse("people:add_experience", args=[other.pk]),
+                          {"description": "mesera", "kind": "informal", "country": "VE"})
+    assert refused.status_code == 404
+    assert list(Experience.objects.values_list("person_id", "description")) == [(own.pk, "mesera")]
+
+
+def test_employer_account_registers_company_and_publishes_vacancy(client, actors):
+    from siee.core.services import create_staff_user
+
+    boss = create_staff_user(actor=None, username="mazorca", password=PASSWORD, role="employer")
+    login(client, boss)
+    assert client.get("/").url == reverse("employers:mine")
+    created = client.post(reverse("employers:create"), employer_post(actors))
+    assert created.status_code == 302, created.context["form"].errors
+    assert created.url == reverse("employers:mine")
+    employer = Employer.objects.get()
+    assert list(employer.users.all()) == [boss]
+    occupation = Occupation.objects.order_by("pk").first()
+    response = client.post(reverse("employers:vacancy_create"), vacancy_post(actors, employer, occupation))
+    assert response.status_code == 302, response.context["form"].errors
+    vacancy = Vacancy.objects.get()
+    assert response.url == reverse("employers:vacancy", args=[vacancy.pk])
+    mine = client.get(reverse("employers:mine"))
+    assert [v.pk for v in mine.context["vacancies"]] == [vacancy.pk]
+    assert client.get(reverse("employers:list")).status_code == 403
+
+
+def test_jsonld_cannot_be_broken_out_of_by_a_title(client, actors):
+    import json
+    import re
+
+    from siee.employers.services import create_vacancy, register_employer
+
+    employer = register_employer(actor=actors["counsellor"], data=employer_post(actors))
+    occupation = Occupation.objects.order_by("pk").first()
+    title = 'Cocinero </script><script>alert("x")</script>'
+    vacancy = create_vacancy(actor=actors["counsellor"], employer_id=employer.pk, data={
+        "title": title, "occupation": str(occupation.pk), "municipality_code": actors["bucaramanga"].key})
+    html = client.get(reverse("employers:vacancy", args=[vacancy.pk])).content.decode()
+    assert "<script>alert" not in html
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(block)["title"] == title

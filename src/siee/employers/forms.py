@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from siee.core.models import Territory, TerritoryLevel
@@ -24,7 +25,9 @@ def municipality_choices_for(user, blank_label):
     """Staff choose among their territories; employer accounts among the regions of their own companies."""
     if user.role == "employer":
         regions = {e.municipality.parent_id for e in employers_for(user).select_related("municipality")}
-        qs = Territory.objects.filter(parent_id__in=regions, level=TerritoryLevel.MUNICIPALITY).select_related("parent")
+        qs = Territory.objects.filter(level=TerritoryLevel.MUNICIPALITY).select_related("parent")
+        # A company's own regions; before it has registered any, the municipalities of the country.
+        qs = qs.filter(parent_id__in=regions) if regions else qs.filter(country=settings.DEFAULT_COUNTRY)
         return [("", blank_label)] + [(t.key, t.display_name()) for t in qs.order_by("name")]
     return territory_choices(user, blank_label)
 

@@ -17,7 +17,8 @@ from siee.core.errors import OutOfScope, ValidationFailed
 from siee.core.models import Role
 from siee.employers import selectors, services
 from siee.employers.forms import EmployerFilterForm, EmployerForm, VacancyFilterForm, VacancyForm
-from siee.employers.models import ContractType, Vacancy, VacancyStatus
+from siee.employers.jsonld import vacancy_jobposting
+from siee.employers.models import VacancyStatus
 from siee.web.pagination import paginate
 from siee.web.permissions import domain_errors_as_http, personal_data_required
 
@@ -142,7 +143,7 @@ def vacancy_page(request, vacancy_id):
         "is_public": is_public,
         "required_skills": [link.skill for link in vacancy.skill_links.filter(required=True).select_related("skill")],
         "desired_skills": [link.skill for link in vacancy.skill_links.filter(required=False).select_related("skill")],
-        "jsonld": _jsonld_script(job_posting(vacancy, request)) if is_public else "",
+        "jsonld": _jsonld_script(vacancy_jobposting(vacancy, url=request.build_absolute_uri())) if is_public else "",
     }
     return render(request, "employers/vacancy_public.html", ctx)
 
@@ -159,72 +160,7 @@ def public_list(request):
     return render(request, "employers/public_list.html", ctx)
 
 
-# --- schema.org JobPosting -----------------------------------------------------------------------------
-
-_EMPLOYMENT_TYPE = {
-    ContractType.SERVICES: "CONTRACTOR",
-    ContractType.TEMPORARY: "TEMPORARY",
-    ContractType.WORK: "TEMPORARY",
-    ContractType.APPRENTICESHIP: "INTERN",
-}
-
-
-def _place_name(territory) -> str:
-    return territory.name.title() if territory.name.isupper() else territory.name
-
-
-def job_posting(vacancy: Vacancy, request=None) -> dict:
-    """schema.org JobPosting (https://schema.org/JobPosting) for search engines and job aggregators."""
-    municipality = vacancy.municipality
-    types = ["FULL_TIME" if vacancy.hours_per_week >= 35 else "PART_TIME"]
-    if vacancy.contract_type in _EMPLOYMENT_TYPE:
-        types.append(_EMPLOYMENT_TYPE[vacancy.contract_type])
-    description = vacancy.description or vacancy.title
-    data = {
-        "@context": "https://schema.org/",
-        "@type": "JobPosting",
-        "title": vacancy.title,
-        "description": description,
-        "identifier": {"@type": "PropertyValue", "name": "SIEE", "value": vacancy.code},
-        "datePosted": vacancy.created_at.date().isoformat(),
-        "employmentType": types if len(types) > 1 else types[0],
-        "hiringOrganization": {"@type": "Organization", "name": vacancy.employer.name},
-        "jobLocation": {
-            "@type": "Place",
-            "address": {
-                "@type": "PostalAddress",
-                "addressLocality": _place_name(municipality),
-                "addressRegion": _place_name(municipality.parent) if municipality.parent else "",
-                "addressCountry": municipality.country,
-            },
-        },
-        "occupationalCategory": f"{vacancy.occupation.isco_code} {vacancy.occupation.label}",
-        "totalJobOpenings": vacancy.posts,
-    }
-    if vacancy.closing_date:
-        data["validThrough"] = f"{vacancy.closing_date.isoformat()}T23:59:59"
-    if vacancy.wage_min is not None or vacancy.wage_max is not None:
-        value = {"@type": "QuantitativeValue", "unitText": "MONTH"}
-        if vacancy.wage_min is not None:
-            value["minValue"] = vacancy.wage_min
-        if vacancy.wage_max is not None:
-            value["maxValue"] = vacancy.wage_max
-        if vacancy.wage_min is not None and vacancy.wage_max is None:
-            value["value"] = vacancy.wage_min
-        data["baseSalary"] = {"@type": "MonetaryAmount", "currency": vacancy.currency, "value": value}
-    if vacancy.experience_months:
-        data["experienceRequirements"] = {"@type": "OccupationalExperienceRequirements",
-                                          "monthsOfExperience": vacancy.experience_months}
-    if vacancy.education_level_id:
-        data["educationRequirements"] = {"@type": "EducationalOccupationalCredential",
-                                         "credentialCategory": vacancy.education_level.name_for(municipality.country)}
-    skills = [link.skill.label for link in vacancy.skill_links.select_related("skill")]
-    if skills:
-        data["skills"] = ", ".join(skills)
-    if request is not None:
-        data["url"] = request.build_absolute_uri()
-    return data
-
+# --- schema.org JobPosting (built by siee.employers.jsonld, shared with the public API) -----------------
 
 def _jsonld_script(data: dict) -> str:
     text = json.dumps(data, ensure_ascii=False, indent=1)
