@@ -218,3 +218,11 @@ def test_duplicates_and_merge(actors):
     assert len(r.json()["consents"]) == 2
     r = api.post(f"/people/{keep.pk}/merge", {"merge_id": keep.pk})
     assert (r.status_code, list(r.json()["errors"])) == (422, ["merge_id"])
+
+
+def test_nul_characters_are_rejected_before_reaching_the_database(actors):
+    api = Api(actors.counsellor)
+    r = api.post("/people/", _body(first_names="Ana\u0000"))
+    assert (r.status_code, r.json()["errors"]) == (422, {"__all__": ["carácter NUL no permitido"]})
+    assert api.get("/people/", q="a\x00b").status_code == 422
+    assert Person.objects.count() == 0

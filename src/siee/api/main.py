@@ -146,6 +146,28 @@ def authentication_error(request, exc):
     )
 
 
+def reject_nul_characters(view):
+    """NUL characters cannot be stored in PostgreSQL text columns and never belong in user data: a request
+    carrying one (raw, %00 or JSON \\u0000) is a 422 before any validation or query runs."""
+    import functools
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        body = request.body if request.method in ("POST", "PUT", "PATCH", "DELETE") else b""
+        in_query = "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists())
+        if in_query or b"\x00" in body or b"\\u0000" in body.lower():
+            return api.create_response(
+                request, error_body(ErrorCode.INVALID.value, "La petición contiene caracteres NUL (\\0).",
+                                    {"__all__": ["carácter NUL no permitido"]}), status=422)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+api.add_decorator(reject_nul_characters, mode="view")
+
+
 def _register_routers() -> None:
     import importlib
 
