@@ -115,7 +115,6 @@ def test_done_when_scenario_through_the_browser(live_server, live_actors, page, 
 
     page.goto(f"{base}/personas/")
     assert page.locator("table.cards tbody tr").count() == 1
-    screenshot(page, "people-list")
 
     # 3. Register an employer.
     page.goto(f"{base}/empleadores/nuevo/")
@@ -194,6 +193,14 @@ def test_done_when_scenario_through_the_browser(live_server, live_actors, page, 
     rejected = Path(download_info.value.path()).read_text(encoding="utf-8-sig").strip().splitlines()
     assert len(rejected) == 21 and rejected[0].endswith("errores")
     assert Person.objects.count() == 1 + 980
+    page.goto(f"{base}/personas/?migrante=&q=")
+    assert page.locator("table.cards tbody tr").count() == 25
+    assert page.locator(".pagination .current").inner_text() == "Página 1 de 40"
+    screenshot(page, "people-list")
+
+
+def horizontal_overflow(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
 def test_person_page_fits_a_phone_screen(live_server, live_actors, chromium, screenshot):
@@ -214,10 +221,26 @@ def test_person_page_fits_a_phone_screen(live_server, live_actors, chromium, scr
         log_in(page, live_server.url, counsellor)
         page.goto(f"{live_server.url}/personas/{person.pk}/")
         page.click("#experience summary")  # open an inline form too: it must fit as well
-        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
-        assert overflow == 0
-        assert page.locator(".nav-toggle").is_visible()
+        assert horizontal_overflow(page) == 0
         page.evaluate("() => window.scrollTo(0, 0)")
         screenshot(page, "person-page-phone", full_page=False)
+
+        # The menu folds behind a button on a phone.
+        assert page.locator("#site-nav a", has_text="Personas").first.is_visible() is False
+        page.click(".nav-toggle")
+        assert page.locator("#site-nav a", has_text="Personas").first.is_visible() is True
+
+        # The other main screens fit as well.
+        for path in ("/", "/personas/", "/personas/nueva/", "/empleadores/nuevo/", "/vacantes/nueva/", "/ofertas/", "/importar/"):
+            page.goto(f"{live_server.url}{path}")
+            assert (path, horizontal_overflow(page)) == (path, 0)
+
+        # The language switcher reloads the page in English.
+        page.goto(f"{live_server.url}/personas/{person.pk}/")
+        page.click(".nav-toggle")
+        with page.expect_navigation():
+            page.select_option("#lang-select", "en")
+        assert page.locator("#experience-title").inner_text() == "Work experience"
+        assert page.locator("html").get_attribute("lang") == "en"
     finally:
         context.close()
