@@ -117,7 +117,6 @@ class Taxonomy:
         ess.sum_duplicates()
         ess.data[:] = 1.0
         self.essential = ess
-        self.essential_t = ess.T.tocsr()
         self.essential_count = np.asarray(ess.sum(axis=1)).ravel().astype(np.float32)
         self.municipality_ids = np.asarray(municipality_ids, dtype=np.int64)
         self.municipality_lat = np.asarray(municipality_lat, dtype=np.float64)  # NaN unknown
@@ -128,6 +127,13 @@ class Taxonomy:
         self._skill_pos = {int(v): i for i, v in enumerate(self.skill_ids)}
         self._muni_pos = {int(v): i for i, v in enumerate(self.municipality_ids)}
         self._sim_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._loc_cache: dict[int, np.ndarray] = {}
+
+    def location_table(self, muni: int) -> np.ndarray:
+        table = self._loc_cache.get(muni)
+        if table is None:
+            table = self._loc_cache[muni] = location_table(self, muni)
+        return table
 
     def occupation_index(self, occupation_id) -> int:
         return self._occ_pos.get(int(occupation_id), -1) if occupation_id is not None else -1
@@ -159,7 +165,9 @@ class Taxonomy:
             a, b = self.essential.indptr[occ], self.essential.indptr[occ + 1]
             mine = self.essential.indices[a:b]
             if mine.size:
-                overlap = np.asarray(self.essential_t[mine].sum(axis=0)).ravel().astype(np.float32)
+                indicator = np.zeros(self.skill_ids.size, np.float32)
+                indicator[mine] = 1.0
+                overlap = (self.essential @ indicator).astype(np.float32)
                 union = self.essential_count + mine.size - overlap
                 with np.errstate(divide="ignore", invalid="ignore"):
                     jac = np.where(union > 0, overlap / union, 0.0).astype(np.float32)
@@ -324,28 +332,42 @@ class PeopleIndex:
         self.tax = tax
         ids = np.asarray(person_ids, dtype=np.int64)
         n = ids.size
-        order = np.argsort(ids, kind="stable")
-        if not np.array_equal(order, np.arange(n)):
-            raise ValueError("person_ids must be given in ascending order")
+        if np.unique(ids).size != n:
+            raise ValueError("person_ids must be unique")
+        exp_rows = np.asarray(exp_rows, dtype=np.int64)
+        exp_cols = np.asarray(exp_cols, dtype=np.int64)
+        months = np.maximum(np.asarray(exp_months, dtype=np.float32), MIN_EXPERIENCE_MONTHS)
+        # Rows are laid out by the ISCO code of each person's main occupation (most months): the people a
+        # vacancy touches are then mostly neighbours in memory, which makes the gathers cache-friendly.
+        main_isco = np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
+        if exp_rows.size:
+            o = np.lexsort((months, exp_rows))
+            last = np.flatnonzero(np.append(exp_rows[o][1:] != exp_rows[o][:-1], True))
+            main_isco[exp_rows[o][last]] = tax.occupation_isco[exp_cols[o][last]]
+        perm = np.lexsort((ids, main_isco))  # new row -> given position
+        inv = np.empty(n, dtype=np.int64)
+        inv[perm] = np.arange(n)
         self.n = n
         cap = max(16, n + n // 8)
         self.person_id = np.zeros(cap, dtype=np.int64)
-        self.person_id[:n] = ids
-        self._sorted_n = n  # rows [0, _sorted_n) are sorted by id; later appends are looked up in _extra
-        self._extra: dict[int, int] = {}
+        self.person_id[:n] = ids[perm]
+        self._id_order = np.argsort(self.person_id[:n], kind="stable")  # rows sorted by person id
+        self._sorted_ids = self.person_id[:n][self._id_order]
+        self._extra: dict[int, int] = {}  # people appended after the build: id -> row
         given = {"municipality": municipality, "education_rank": education_rank, "expected_wage": expected_wage,
                  "max_hours": max_hours, "willing_to_relocate": willing_to_relocate, "eligible": eligible,
                  "migration_class": migration_class, "sex": sex, "disability": disability}
         for name, dtype, default in _DENSE:
             arr = np.full(cap, default, dtype=dtype)
             if given[name] is not None:
-                arr[:n] = np.asarray(given[name], dtype=dtype)
+                arr[:n] = np.asarray(given[name], dtype=dtype)[perm]
             setattr(self, name, arr)
         n_sk, n_occ = tax.skill_ids.size, tax.occupation_ids.size
+        skill_rows = inv[np.asarray(skill_rows, dtype=np.int64)]
         self.skills = SparseRows(n, n_sk, skill_rows, skill_cols, np.ones(len(skill_rows), np.float32),
                                  compact_at=compact_at)
-        months = np.maximum(np.asarray(exp_months, dtype=np.float32), MIN_EXPERIENCE_MONTHS)
-        self.experience = SparseRows(n, n_occ, exp_rows, exp_cols, months, compact_at=compact_at)
+        self.experience = SparseRows(n, n_occ, inv[exp_rows], exp_cols, months, compact_at=compact_at)
+        desired_rows = inv[np.asarray(desired_rows, dtype=np.int64)]
         self.desired = SparseRows(n, n_occ, desired_rows, desired_cols, np.ones(len(desired_rows), np.float32),
                                   compact_at=compact_at)
         self._refresh_statistics()
@@ -373,9 +395,9 @@ class PeopleIndex:
     # --- lookups -------------------------------------------------------------------------------------
 
     def row_of(self, person_id: int) -> int:
-        k = int(np.searchsorted(self.person_id[: self._sorted_n], person_id))
-        if k < self._sorted_n and self.person_id[k] == person_id:
-            return k
+        k = int(np.searchsorted(self._sorted_ids, person_id))
+        if k < self._sorted_ids.size and self._sorted_ids[k] == person_id:
+            return int(self._id_order[k])
         return self._extra.get(int(person_id), -1)
 
     def nbytes(self) -> int:
@@ -432,10 +454,7 @@ class PeopleIndex:
         row = self.n
         self.n += 1
         self.person_id[row] = person_id
-        if row == self._sorted_n and (row == 0 or person_id > self.person_id[row - 1]):
-            self._sorted_n += 1
-        else:
-            self._extra[int(person_id)] = row
+        self._extra[int(person_id)] = row
         return row
 
     def eligible_count(self, allowed_munis: np.ndarray | None, allowed_classes: np.ndarray) -> int:
@@ -456,6 +475,7 @@ class RankResult:
     total_eligible: int
     applied: tuple  # components that entered the score
     exhaustive: bool = False  # True when the whole index had to be scored
+    examined: int = 0  # rows whose score was computed
 
 
 def _occupation_entries(matrix: SparseRows, sim: np.ndarray):
@@ -479,11 +499,31 @@ def _top_k(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
     return cand[order[:k]]
 
 
+def _row_max(n_rows: int, which: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per-row maximum of non-negative values grouped by `which` (rows without values get 0)."""
+    out = np.zeros(n_rows, np.float32)
+    if which.size:
+        np.maximum.at(out, which, values.astype(np.float32, copy=False))
+    return out
+
+
+# (occupation-similarity threshold, include common skills) tried in turn before scoring every row
+TIERS = ((1.0, False), (0.5, False), (0.3, True), (0.0, True))
+COMMON_SKILL_SHARE = 0.01
+
+
 def rank_people(index: PeopleIndex, q: VacancyQuery, weights: Weights, *, top: int = 20, offset: int = 0,
                 allowed_munis: np.ndarray | None = None, policy: LegalPolicy | None = None,
                 migrant: bool | None = None, sex: str | None = None, min_score: float | None = None,
                 exhaustive: bool = False) -> RankResult:
-    """Rank the index's eligible people for a vacancy: top `top` after `offset`, best first."""
+    """Rank the index's eligible people for a vacancy: top `top` after `offset`, best first.
+
+    Exact pruning: candidates are the people linked to the vacancy through an occupation of similarity at
+    least a tier threshold (experience or desired) or through one of its skills. Everybody else scores at
+    most `bound` (their occupation and preference values are below the threshold, their skills value is 0);
+    when the k-th best candidate beats that bound the answer is final, otherwise the next tier is tried and
+    finally every row is scored.
+    """
     policy = policy or LegalPolicy()
     tax = index.tax
     n = index.n
@@ -496,94 +536,103 @@ def rank_people(index: PeopleIndex, q: VacancyQuery, weights: Weights, *, top: i
     w = weights.as_dict()
     applied = tuple(c for c in COMPONENTS if not (c == "skills" and not q.has_skills))
     wsum = sum(w[c] for c in applied)
+    share = {c: np.float32(w[c] / wsum) for c in applied if w[c]}
     k = max(0, offset) + max(0, top)
 
-    # sparse components: only people sharing an occupation, desired occupation or skill are touched
-    sim, _ = tax.occupation_similarity(q.occupation)
-    occ = np.zeros(n, np.float32)
-    pref = np.zeros(n, np.float32)
-    months = np.zeros(n, np.float32)
-    skl = np.zeros(n, np.float32)
-    if q.occupation >= 0:
-        r, s, m = _occupation_entries(index.experience, sim)
-        np.maximum.at(occ, r, s)
-        np.add.at(months, r, s * m)
-        r, s, _ = _occupation_entries(index.desired, sim)
-        np.maximum.at(pref, r, s)
-    cols, sw, stotal = skill_weights(q, index.idf)
-    if cols.size and stotal > 0:
-        r, which, _ = index.skills.column_entries(cols)
-        np.add.at(skl, r, sw[which] / stotal)
-        np.minimum(skl, 1.0, out=skl)
-
-    edu_req = q.education_rank
-    loc_tab = location_table(tax, q.municipality)
+    sim, _ = tax.occupation_similarity(q.occupation) if q.occupation >= 0 else (
+        np.zeros(tax.occupation_ids.size, np.float32), None)
+    skill_cols, sw, stotal = skill_weights(q, index.idf)
+    skill_w = np.zeros(tax.skill_ids.size, np.float32)
+    if stotal > 0:
+        skill_w[skill_cols] = sw / stotal
+    loc_tab = tax.location_table(q.municipality)
     offer = q.wage_offer
     exp0 = float(experience_value(0.0, q.experience_months))
-    bound = (w["education"] + w["location"] + w["wage"] + w["hours"] + w["experience"] * exp0) / wsum
+    dense_max = sum(w[c] for c in ("education", "location", "wage", "hours")) / wsum
+    muni_ok = None if allowed_munis is None else np.append(allowed_munis, False)
+    sex_code = SEX_CODES.index(sex) if sex is not None else None
 
-    def score_rows(rows: np.ndarray | slice):
+    def eligible(rows):
+        ok = index.eligible[rows] & classes[index.migration_class[rows]]
+        if muni_ok is not None:
+            ok &= muni_ok[index.municipality[rows]]
+        if sex_code is not None:
+            ok &= index.sex[rows] == sex_code
+        return rows[ok]
+
+    examined = [0]
+
+    def score(rows):
+        m = rows.size
+        examined[0] += m
+        which, cols, months = index.experience.row_entries(rows)
+        s = sim[cols]
+        occ = _row_max(m, which, s)
+        mon = np.bincount(which, weights=s * months, minlength=m).astype(np.float32)
+        which, cols, _ = index.desired.row_entries(rows)
+        pref = _row_max(m, which, sim[cols])
+        if stotal > 0:
+            which, cols, _ = index.skills.row_entries(rows)
+            skl = np.minimum(np.bincount(which, weights=skill_w[cols], minlength=m), 1.0).astype(np.float32)
+        else:
+            skl = np.zeros(m, np.float32)
+        loc = loc_tab[index.municipality[rows]]
         comp = {
-            "occupation": occ[rows], "skills": skl[rows],
-            "experience": experience_value(months[rows], q.experience_months),
-            "education": education_value(index.education_rank[:n][rows], edu_req),
-            "location": loc_tab[index.municipality[:n][rows]],
-            "wage": wage_value(index.expected_wage[:n][rows], offer),
-            "hours": hours_value(index.max_hours[:n][rows], q.hours_per_week),
-            "preferences": pref[rows],
+            "occupation": occ, "skills": skl, "experience": experience_value(mon, q.experience_months),
+            "education": education_value(index.education_rank[rows], q.education_rank),
+            "location": np.where(index.willing_to_relocate[rows], np.maximum(loc, RELOCATE_FLOOR), loc),
+            "wage": wage_value(index.expected_wage[rows], offer),
+            "hours": hours_value(index.max_hours[rows], q.hours_per_week),
+            "preferences": pref,
         }
-        reloc = index.willing_to_relocate[:n][rows]
-        comp["location"] = np.where(reloc, np.maximum(comp["location"], RELOCATE_FLOOR), comp["location"])
-        total = np.zeros(comp["occupation"].shape, np.float32)
-        for c in applied:
-            if w[c]:
-                total += np.float32(w[c] / wsum) * comp[c].astype(np.float32)
+        total = np.zeros(m, np.float32)
+        for c, sh in share.items():
+            total += sh * comp[c]
         return np.clip(total, 0.0, 1.0), comp
 
-    def eligible_rows(rows):
-        ok = index.eligible[:n][rows] & classes[index.migration_class[:n][rows]]
-        if allowed_munis is not None:
-            ok &= np.append(allowed_munis, False)[index.municipality[:n][rows]]
-        if sex is not None:
-            ok &= index.sex[:n][rows] == SEX_CODES.index(sex)
-        return ok
-
-    needs_count = sex is not None or (min_score is not None and min_score <= bound)
-    touched = np.flatnonzero((occ > 0) | (pref > 0) | (months > 0) | (skl > 0))
-    done = False
-    if not exhaustive and not needs_count:
-        rows = touched[eligible_rows(touched)]
-        scores, comp = score_rows(rows)
+    def finish(rows, scores, comp, total, exhaustive_):
         if min_score is not None:
             keep = scores >= min_score
             rows, scores, comp = rows[keep], scores[keep], {c: v[keep] for c, v in comp.items()}
-        if rows.size >= k and k > 0:
-            best = _top_k(scores, index.person_id[rows], k)
-            kth = scores[best[-1]] if best.size else 0.0
-            done = kth > bound + 1e-6
-        elif min_score is not None and min_score > bound + 1e-6:
-            best = _top_k(scores, index.person_id[rows], k)
-            done = True
-        if done:
-            if min_score is not None and min_score > bound + 1e-6:
+            if exhaustive_:
                 total = int(rows.size)
-            else:
+        best = _top_k(scores, index.person_id[rows], k)[offset:]
+        return RankResult(rows=rows[best], ids=index.person_id[rows[best]], scores=scores[best],
+                          components={c: v[best] for c, v in comp.items()}, total_eligible=total,
+                          applied=applied, exhaustive=exhaustive_, examined=examined[0])
+
+    if not exhaustive and sex is None and k > 0:
+        mark = np.zeros(n + 1, dtype=bool)
+        # skills held by more than COMMON_SKILL_SHARE of the people are added only in the later tiers
+        df = np.diff(index.skills.csc.indptr)[skill_cols] if skill_cols.size else np.empty(0, np.int64)
+        common = df > COMMON_SKILL_SHARE * max(n, 1)
+        marked_skills = np.zeros(skill_cols.size, dtype=bool)
+        for tau, all_skills in TIERS:
+            take = ~marked_skills & (~common | all_skills)
+            if stotal > 0 and take.any():
+                r, _, _ = index.skills.column_entries(skill_cols[take])
+                mark[r] = True
+                marked_skills |= take
+            missing_skill_w = float(sw[~marked_skills].sum() / stotal) if stotal > 0 else 0.0
+            high = np.flatnonzero(sim >= tau) if tau > 0 else np.flatnonzero(sim)
+            for matrix in (index.experience, index.desired):
+                r, _, _ = matrix.column_entries(high)
+                mark[r] = True
+            rest = sim[(sim < tau) & (sim > 0)] if tau > 0 else sim[:0]
+            s_low = float(rest.max()) if rest.size else 0.0
+            bound = (share.get("occupation", 0) * s_low + share.get("preferences", 0) * s_low
+                     + share.get("experience", 0) * (1.0 if s_low > 0 else exp0)
+                     + share.get("skills", 0) * min(1.0, missing_skill_w)) + dense_max
+            rows = eligible(np.flatnonzero(mark[:n]))
+            scores, comp = score(rows)
+            if min_score is not None and min_score > bound + 1e-6:
+                return finish(rows, scores, comp, int((scores >= min_score).sum()), False)
+            if min_score is None and int((scores > bound + 1e-6).sum()) >= k:
                 total = index.eligible_count(allowed_munis, classes)
-    if not done:
-        exhaustive = True
-        all_rows = np.arange(n)
-        ok = eligible_rows(all_rows)
-        rows = np.flatnonzero(ok)
-        scores, comp = score_rows(rows)
-        if min_score is not None:
-            keep = scores >= min_score
-            rows, scores, comp = rows[keep], scores[keep], {c: v[keep] for c, v in comp.items()}
-        best = _top_k(scores, index.person_id[rows], k)
-        total = int(rows.size)
-    best = best[offset:] if offset else best
-    return RankResult(rows=rows[best], ids=index.person_id[rows[best]], scores=scores[best],
-                      components={c: np.asarray(v)[best] for c, v in comp.items()}, total_eligible=total,
-                      applied=applied, exhaustive=exhaustive)
+                return finish(rows, scores, comp, total, False)
+    rows = eligible(np.arange(n))
+    scores, comp = score(rows)
+    return finish(rows, scores, comp, int(rows.size), True)
 
 
 # --- ranking vacancies for one person ---------------------------------------------------------------------
@@ -644,7 +693,7 @@ def rank_vacancies(vindex: VacancyIndex, person: PersonRecord, weights: Weights,
     with np.errstate(divide="ignore", invalid="ignore"):
         skl = np.where(den > 0, np.minimum(1.0, num / den), 0.0).astype(np.float32)
     # location: distances from the person's municipality (symmetric) to each vacancy's municipality
-    loc_tab = location_table(tax, person.municipality)
+    loc_tab = tax.location_table(person.municipality)
     loc = loc_tab[vindex.municipality]
     if person.willing_to_relocate:
         loc = np.maximum(loc, RELOCATE_FLOOR)

@@ -27,9 +27,16 @@ def _csc_column_entries(indptr: np.ndarray, indices: np.ndarray, data: np.ndarra
     if total == 0:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, data.dtype)
     which = np.repeat(np.arange(cols.size), lens)
-    first = np.cumsum(lens) - lens
-    pos = np.arange(total, dtype=np.int64) - np.repeat(first, lens) + np.repeat(starts, lens)
+    shift = starts - (np.cumsum(lens) - lens)
+    pos = np.arange(total, dtype=np.int64)
+    pos += shift[which]
     return indices[pos], which, data[pos]
+
+
+def _csr_row_entries(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, rows: np.ndarray):
+    """(position of the row in `rows`, columns, values) of every stored entry of the given CSR rows."""
+    cols, which, vals = _csc_column_entries(indptr, indices, data, rows)
+    return which, cols, vals
 
 
 class SparseRows:
@@ -42,6 +49,7 @@ class SparseRows:
         self.overlay: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._ov_rows = np.empty(0, np.int64)
         self._ov_csc = sp.csc_matrix((0, self.n_cols), dtype=dtype)
+        self._ov_csr = sp.csr_matrix((0, self.n_cols), dtype=dtype)
 
     def _set_base(self, n_rows: int, rows, cols, values) -> None:
         coo = sp.coo_matrix((np.asarray(values, dtype=self.dtype), (np.asarray(rows, dtype=np.int64),
@@ -79,6 +87,29 @@ class SparseRows:
         if not keep.all():
             rows, which, vals = rows[keep], which[keep], vals[keep]
         return rows, which, vals
+
+    def row_entries(self, rows: np.ndarray):
+        """(position in `rows`, columns, values) of the entries of the given rows (base and overlay)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        in_base = rows < self.base_rows
+        if in_base.all():
+            which, cols, vals = _csr_row_entries(self.csr.indptr, self.csr.indices, self.csr.data, rows)
+        else:
+            pos = np.flatnonzero(in_base)
+            which, cols, vals = _csr_row_entries(self.csr.indptr, self.csr.indices, self.csr.data, rows[pos])
+            which = pos[which]
+        if self.overlay:
+            hit = np.flatnonzero(np.isin(rows, self._ov_rows))
+            if hit.size:
+                local = np.searchsorted(self._ov_rows, rows[hit])
+                w2, c2, v2 = _csr_row_entries(self._ov_csr.indptr, self._ov_csr.indices, self._ov_csr.data, local)
+                which = np.concatenate([which, hit[w2]])
+                cols = np.concatenate([cols, c2])
+                vals = np.concatenate([vals, v2])
+        keep = vals != 0
+        if not keep.all():
+            which, cols, vals = which[keep], cols[keep], vals[keep]
+        return which, cols, vals
 
     def row(self, r: int) -> tuple[np.ndarray, np.ndarray]:
         """(columns, values) of one row."""
@@ -139,6 +170,7 @@ class SparseRows:
         self._ov_rows = rows
         self._ov_csc = sp.csc_matrix((vals, (local, cols)), shape=(rows.size, self.n_cols), dtype=self.dtype)
         self._ov_csc.sort_indices()
+        self._ov_csr = self._ov_csc.tocsr()
 
     def compact(self, n_rows: int) -> None:
         """Merge the overlay into a new base of n_rows rows (in memory)."""
@@ -153,3 +185,4 @@ class SparseRows:
         self.overlay = {}
         self._ov_rows = np.empty(0, np.int64)
         self._ov_csc = sp.csc_matrix((0, self.n_cols), dtype=self.dtype)
+        self._ov_csr = sp.csr_matrix((0, self.n_cols), dtype=self.dtype)
