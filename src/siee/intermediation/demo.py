@@ -66,7 +66,13 @@ def _weighted(rng: random.Random, pairs):
 def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     """An office-hours moment of that day, aware in the current time zone."""
     minutes = 8 * 60 + int(rng.random() * 9 * 60)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60)))
+    tz = _TZ.get("tz")
+    if tz is None:
+        tz = _TZ["tz"] = timezone.get_current_timezone()
+    return dt.datetime.combine(day, dt.time(minutes // 60, minutes % 60), tzinfo=tz)
+
+
+_TZ: dict = {}
 
 
 def _load(today: dt.date):
@@ -228,7 +234,7 @@ def _generate_chunk(chunk, *, seed, today, span, parent, people, org_of, by_area
             continue
         stats["vacancies"] += 1
         posted = today - dt.timedelta(days=int(rng.random() * span))
-        if status == "open":  # a vacancy still open today was posted recently
+        if status == "open" and rng.random() < 0.4:  # many vacancies still open today were posted recently
             posted = today - dt.timedelta(days=int(rng.random() * min(span, 60)))
         officers = staff[org]["officer"] or staff[None]["officer"]
         by = officers[int(rng.random() * len(officers))] if officers else None
