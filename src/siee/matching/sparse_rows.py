@@ -181,7 +181,8 @@ class SparseRows:
             rows.append(np.full(c.size, r, dtype=np.int64))
             cols.append(c)
             vals.append(v)
-        self._set_base(max(n_rows, self.base_rows), np.concatenate(rows), np.concatenate(cols), np.concatenate(vals))
+        top = max([n_rows, self.base_rows] + [r + 1 for r in self.overlay])
+        self._set_base(top, np.concatenate(rows), np.concatenate(cols), np.concatenate(vals))
         self.overlay = {}
         self._ov_rows = np.empty(0, np.int64)
         self._ov_csc = sp.csc_matrix((0, self.n_cols), dtype=self.dtype)

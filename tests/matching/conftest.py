@@ -1,0 +1,1 @@
+from factories import actors, fast_passwords, home_records  # noqa: F401
