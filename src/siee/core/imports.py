@@ -23,19 +23,15 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from siee.core.tabular import Table, TableWriter, UnreadableFile, guess_format, read_table
+from siee.core.validation import RowError  # (row, field, reason, value): shared with forms and API
 from siee.lib import parse
+
+__all__ = ["ImportResult", "ImportSpec", "PendingRow", "RowError", "UnreadableFile", "run_import", "insert_rows",
+           "update_rows", "allocate_ids", "reset_sequences"]
 
 BATCH_SIZE = 2000
 REPORT_COLUMNS = ["row", "field", "reason", "value"]
 REJECTED_ERRORS_COLUMN = "errores"
-
-
-@dataclass
-class RowError:
-    row: int
-    field: str
-    reason: str
-    value: str = ""
 
 
 @dataclass
