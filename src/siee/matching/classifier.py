@@ -475,7 +475,7 @@ class OccupationClassifier:
             pool = self._vocab_by_len.get(length)
             if not pool:
                 continue
-            found = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=80 if len(word) >= 7 else 85)
+            found = process.extractOne(word, pool, scorer=fuzz.ratio, score_cutoff=80)
             if found and found[1] > best_score:
                 best, best_score = found[0], found[1]
         self._corrections[word] = best
