@@ -69,7 +69,7 @@ def cmd_setup(args) -> int:
         from siee.core.demo import generate_demo
 
         print(f"Cargando territorio de demostración ({args.people} personas, {args.vacancies} vacantes)...")
-        generate_demo(people=args.people, vacancies=args.vacancies, seed=1, progress=True)
+        generate_demo(people=args.people, vacancies=args.vacancies, seed=1, progress=True, history=True)
     username, password, created = ensure_demo_admin()
     print("")
     print("SIEE listo. Abra http://127.0.0.1:8000/ e ingrese con:")

@@ -542,7 +542,7 @@ def _generate_employers_and_vacancies(n_vac, *, rng, seed, today, munis, muni_we
 
 
 def generate_demo(*, people: int, vacancies: int, seed: int, territory: str | None = None,
-                  progress: bool = False) -> dict:
+                  progress: bool = False, history: bool = False) -> dict:
     """Add a reproducible demo population. Returns counts: people, migrants, employers, vacancies, seconds."""
     from siee.core.services import demo_agency
 
@@ -568,8 +568,26 @@ def generate_demo(*, people: int, vacancies: int, seed: int, territory: str | No
     from siee.core import audit
     from siee.core.models import AuditAction
 
+    history_stats = _intermediation_history(seed, progress) if history else None
     stats = {"people": people, "migrants": migrants, "employers": n_emp, "vacancies": n_vac, "territory": label,
              "organization": org.name, "seed": seed, "seconds": time.perf_counter() - started}
+    if history_stats is not None:
+        stats["history"] = history_stats
     audit.record(actor=None, action=AuditAction.CREATE, object_type="demo", detail={
         k: v for k, v in stats.items() if k != "seconds"})
     return stats
+
+
+def _intermediation_history(seed: int, progress: bool) -> dict | None:
+    """Applications, referrals, feedback, placements and follow-ups over the last 24 months (issue 3). Guarded:
+    the people, employers and vacancies above are already saved, and a failure here never breaks the demo."""
+    import logging
+
+    try:
+        from siee.intermediation.demo import generate_history
+
+        result = generate_history(seed=seed, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - an optional extra of the demo
+        logging.getLogger(__name__).warning("demo history skipped: %s", exc)
+        return None
+    return {k: v for k, v in result.items() if k != "seconds"}

@@ -137,11 +137,15 @@ def cmd_demo(args) -> int:
         return 2
     ensure_database()
     try:
-        stats = generate_demo(people=args.people, vacancies=args.vacancies, seed=args.seed, territory=args.territory,
+        stats = generate_demo(people=args.people, vacancies=args.vacancies, seed=args.seed, territory=args.territory, history=True,
                               progress=True)
     except DemoError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
+    if stats.get("history"):
+        h = stats["history"]
+        print(f"Historial de intermediación: {h['referrals']} remisiones, {h['placements']} colocaciones, "
+              f"{h['follow_ups']} seguimientos ({h['follow_ups_overdue']} vencidos).")
     print(f"Demostración creada: {stats['people']} personas ({stats['migrants']} migrantes), "
           f"{stats['employers']} empleadores, {stats['vacancies']} vacantes en {stats['territory']} "
           f"({stats['seconds']:.1f} s).")
