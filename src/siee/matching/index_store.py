@@ -186,12 +186,31 @@ def index_from_records(tax: E.Taxonomy, recs: list[E.PersonRecord]) -> E.PeopleI
 def _watermarks() -> dict:
     from siee.people.models import Person, PersonEvent
 
+    event = PersonEvent.objects.aggregate(m=Max("id"))["m"] or 0
+    person = Person.objects.aggregate(m=Max("id"))["m"] or 0
     return {
-        "event": PersonEvent.objects.aggregate(m=Max("id"))["m"] or 0,
-        "person": Person.objects.aggregate(m=Max("id"))["m"] or 0,
+        "event": event, "event_at": _event_at(event),
+        "person": person, "person_at": _person_at(person),
         "updated": Person.objects.aggregate(m=Max("updated_at"))["m"],
         "checked": time.monotonic(),
     }
+
+
+def _event_at(pk):
+    from siee.people.models import PersonEvent
+
+    return PersonEvent.objects.filter(pk=pk).values_list("at", flat=True).first() if pk else None
+
+
+def _person_at(pk):
+    from siee.people.models import Person
+
+    return Person.objects.filter(pk=pk).values_list("registered_at", flat=True).first() if pk else None
+
+
+def _history_rewritten(state: dict) -> bool:
+    """True when the rows the watermarks point at are gone or different (a restore, a rolled-back test)."""
+    return _event_at(state["event"]) != state["event_at"] or _person_at(state["person"]) != state["person_at"]
 
 
 def _full_check_seconds() -> float:
@@ -209,7 +228,7 @@ def get_people_index() -> E.PeopleIndex:
     key = _alias_key()
     with _lock:
         state = _people.get(key)
-        if state is None or state["tax"] is not tax:
+        if state is None or state["tax"] is not tax or _history_rewritten(state):
             marks = _watermarks()
             index = build_people_index(tax)
             _people[key] = state = {"tax": tax, "index": index, **marks}
@@ -219,10 +238,12 @@ def get_people_index() -> E.PeopleIndex:
         ev = list(PersonEvent.objects.filter(id__gt=state["event"]).values_list("id", "person_id"))
         if ev:
             state["event"] = max(e[0] for e in ev)
+            state["event_at"] = _event_at(state["event"])
             changed.update(e[1] for e in ev)
         new = list(Person.objects.filter(id__gt=state["person"]).values_list("id", flat=True))
         if new:
             state["person"] = max(new)
+            state["person_at"] = _person_at(state["person"])
             changed.update(new)
         if time.monotonic() - state["checked"] >= _full_check_seconds() and state["updated"] is not None:
             upd = Person.objects.filter(updated_at__gt=state["updated"]).values_list("id", "updated_at")

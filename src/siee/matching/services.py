@@ -369,9 +369,9 @@ def run_batch(*, territory_code: str, top: int = 50, progress: bool = False) -> 
     run.finished_at = timezone.now()
     run.seconds = time.perf_counter() - started
     if not vindex.queries:
-        run.message = _("No hay vacantes abiertas en %(t)s.") % {"t": territory.name}
+        run.message = _("No hay vacantes abiertas en %(t)s.") % {"t": territory.display_name()}
     elif count == 0:
-        run.message = _("No hay personas elegibles en %(t)s.") % {"t": territory.name}
+        run.message = _("No hay personas elegibles en %(t)s.") % {"t": territory.display_name()}
     run.save()
     audit.record(actor=None, action=AuditAction.CREATE, obj=run, detail={
         "territory": territory.code, "vacancies": run.vacancies, "results": count})
