@@ -44,7 +44,10 @@ def thousand_rows(tmp_path):
 
 
 @pytest.mark.django_db
-def test_twenty_bad_rows_are_rejected_with_row_field_and_reason(tmp_path, thousand_rows, actors):
+@pytest.mark.parametrize("workers", [1, 3])
+def test_twenty_bad_rows_are_rejected_with_row_field_and_reason(tmp_path, thousand_rows, actors, workers,
+                                                               monkeypatch):
+    monkeypatch.setattr("siee.core.imports.VALIDATION_CHUNK", 97)  # several chunks in flight when parallel
     rows = thousand_rows
     header = rows[0]
     assert len(rows) == 1001
@@ -55,7 +58,7 @@ def test_twenty_bad_rows_are_rejected_with_row_field_and_reason(tmp_path, thousa
     path = write_rows(tmp_path / "bad.csv", rows)
 
     result = import_people(path, actor=actors.counsellor, report_path=tmp_path / "report.csv",
-                           rejected_path=tmp_path / "rejected.csv")
+                           rejected_path=tmp_path / "rejected.csv", workers=workers)
 
     expected = {(index + 2, field) for index, _, _, field, _ in FAULTS} | {(DUPLICATE_AT + 2, "document_number")}
     assert {(e.row, e.field) for e in result.errors} == expected

@@ -122,8 +122,15 @@ def _fast_dates(raw: dict, names: Iterable[str]) -> None:
 
 
 def run_import(spec: ImportSpec, source, *, report_path=None, rejected_path=None, progress: bool = False,
-               max_bytes: int | None = None) -> ImportResult:
-    """Import a file with `spec`. Raises UnreadableFile when the file cannot be read at all."""
+               max_bytes: int | None = None, workers: int | None = None) -> ImportResult:
+    """Import a file with `spec`. Raises UnreadableFile when the file cannot be read at all.
+
+    `workers` > 1 validates chunks of rows in that many forked processes (validation is pure: no database),
+    while this process keeps reading, de-duplicating in file order and writing. None: SIEE_IMPORT_WORKERS,
+    default 1 (serial).
+    """
+    if workers is None:
+        workers = int(os.environ.get("SIEE_IMPORT_WORKERS") or 1)
     from siee.core import audit
     from siee.core.models import AuditAction
 
@@ -172,7 +179,7 @@ def run_import(spec: ImportSpec, source, *, report_path=None, rejected_path=None
                 reject(err.row, cells_by_line.get(err.row, []), [err])
         batch.clear()
 
-    try:
+    def prepared_rows():
         for line, cells in table.rows:
             if bar is not None:
                 bar.update(1)
@@ -183,7 +190,10 @@ def run_import(spec: ImportSpec, source, *, report_path=None, rejected_path=None
             raw = {col: cells[i] for i, col in positions}
             if date_columns:
                 _fast_dates(raw, date_columns)
-            cleaned, errors = spec.clean(raw)
+            yield line, cells, raw
+
+    try:
+        for line, cells, raw, (cleaned, errors) in _validated(spec, prepared_rows(), workers):
             if errors:
                 reject(line, cells, [RowError(line, f, r, _text(raw.get(f))) for f, r in errors])
                 continue
@@ -213,6 +223,49 @@ def run_import(spec: ImportSpec, source, *, report_path=None, rejected_path=None
                  detail={"file": name, "entity": spec.entity, "created": result.created, "updated": result.updated,
                          "rejected": result.rejected})
     return result
+
+
+VALIDATION_CHUNK = 1000
+_WORKER_SPEC: ImportSpec | None = None
+
+
+def _validate_chunk(raws: list[dict]) -> list[tuple[dict, list]]:
+    spec = _WORKER_SPEC
+    return [spec.clean(raw) for raw in raws]
+
+
+def _validated(spec: ImportSpec, rows, workers: int):
+    """Yield (line, cells, raw, (cleaned, errors)) in file order, validating in worker processes if asked."""
+    import multiprocessing
+
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for line, cells, raw in rows:
+            yield line, cells, raw, spec.clean(raw)
+        return
+    from collections import deque
+    from itertools import islice
+
+    global _WORKER_SPEC
+    _WORKER_SPEC = spec
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        pending: deque = deque()
+        rows = iter(rows)
+        while True:
+            while len(pending) < workers * 2:
+                chunk = list(islice(rows, VALIDATION_CHUNK))
+                if not chunk:
+                    break
+                pending.append((chunk, pool.apply_async(_validate_chunk, ([raw for _, _, raw in chunk],))))
+            if not pending:
+                break
+            chunk, async_result = pending.popleft()
+            for (line, cells, raw), outcome in zip(chunk, async_result.get(), strict=True):
+                yield line, cells, raw, outcome
+    finally:
+        pool.terminate()
+        pool.join()
+        _WORKER_SPEC = None
 
 
 def write_report(path, errors: list[RowError]) -> None:

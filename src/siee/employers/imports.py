@@ -186,17 +186,17 @@ class VacancyImport(ImportSpec):
 
 
 def import_employers(source, *, actor=None, report_path=None, rejected_path=None, progress: bool = False,
-                     max_bytes: int | None = None) -> ImportResult:
+                     max_bytes: int | None = None, workers: int | None = None) -> ImportResult:
     _check_actor(actor)
     return run_import(EmployerImport(actor=actor), source, report_path=report_path, rejected_path=rejected_path,
-                      progress=progress, max_bytes=max_bytes)
+                      progress=progress, max_bytes=max_bytes, workers=workers)
 
 
 def import_vacancies(source, *, actor=None, report_path=None, rejected_path=None, progress: bool = False,
-                     max_bytes: int | None = None) -> ImportResult:
+                     max_bytes: int | None = None, workers: int | None = None) -> ImportResult:
     _check_actor(actor)
     return run_import(VacancyImport(actor=actor), source, report_path=report_path, rejected_path=rejected_path,
-                      progress=progress, max_bytes=max_bytes)
+                      progress=progress, max_bytes=max_bytes, workers=workers)
 
 
 def _check_actor(actor) -> None:

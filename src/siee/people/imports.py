@@ -130,11 +130,11 @@ class PeopleImport(ImportSpec):
 
 
 def import_people(source, *, actor=None, report_path=None, rejected_path=None, progress: bool = False,
-                  max_bytes: int | None = None) -> ImportResult:
+                  max_bytes: int | None = None, workers: int | None = None) -> ImportResult:
     """Import people from a CSV/XLSX path or binary file. Raises `UnreadableFile` if it cannot be read."""
     _check_actor(actor)
     return run_import(PeopleImport(actor=actor), source, report_path=report_path, rejected_path=rejected_path,
-                      progress=progress, max_bytes=max_bytes)
+                      progress=progress, max_bytes=max_bytes, workers=workers)
 
 
 def _check_actor(actor) -> None:
