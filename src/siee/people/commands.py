@@ -32,6 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rejected", metavar="FILE", help="archivo con las filas rechazadas y una columna 'errores', "
                    "para corregirlas y reimportarlas (.csv o .xlsx)")
     p.add_argument("--as", "--user", dest="user", metavar="USERNAME", help="importar como este usuario (aplica su alcance territorial); por defecto, el sistema")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="procesos para validar en paralelo archivos grandes (por defecto 1 o SIEE_IMPORT_WORKERS)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="Exporta personas, empleadores o vacantes a CSV o XLSX (formato de importación).",
@@ -81,7 +83,8 @@ def cmd_import(args) -> int:
         from siee.employers.imports import import_vacancies as importer
     try:
         actor = _actor(args.user)
-        result = importer(args.file, actor=actor, report_path=args.report, rejected_path=args.rejected, progress=True)
+        result = importer(args.file, actor=actor, report_path=args.report, rejected_path=args.rejected, progress=True,
+                          workers=args.workers)
     except UnreadableFile as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         print("Importadas 0 filas; el archivo no se pudo leer.", file=sys.stderr)
