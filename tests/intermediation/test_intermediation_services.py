@@ -192,6 +192,7 @@ def test_second_placement_of_the_same_referral_is_a_duplicate(actors, cook):
 @pytest.mark.parametrize("kwargs, field", [
     ({"start_date": "2026-02-30"}, "start_date"),
     ({"start_date": ""}, "start_date"),
+    ({"start_date": "0001-01-01"}, "start_date"),
     ({"contract_type": "verbal"}, "contract_type"),
     ({"monthly_wage": -5}, "monthly_wage"),
     ({"monthly_wage": "mucho"}, "monthly_wage"),
@@ -328,3 +329,19 @@ def test_referral_outside_the_actors_vacancies_is_not_found(actors, cook):
     cali_person = make_person(actors.outsider, municipality_code="76001")
     with pytest.raises(OutOfScope):
         refer(actors.counsellor, cook["vacancy"], cali_person)
+
+
+def test_referral_without_a_score_takes_the_engines_score_and_explanation(actors, cook):
+    from siee.matching import index_store
+    from siee.matching.services import rank_candidates
+    from siee.matching.weights import ENGINE_VERSION
+
+    index_store.reset_cache()
+    vacancy, person = cook["vacancy"], cook["people"][1]
+    page = rank_candidates(actor=actors.counsellor, vacancy_id=vacancy.pk, top=50)
+    ranked = {r.id: r for r in page.results}
+    referral = services.refer_person_to_vacancy(actor=actors.counsellor, vacancy_id=vacancy.pk, person_id=person.pk,
+                                                notify=False)
+    assert (referral.score, referral.engine_version, referral.weights_version) == (
+        ranked[person.pk].score, ENGINE_VERSION, page.weights_version)
+    assert referral.explanation["summary"] == ranked[person.pk].explanation["summary"]

@@ -424,6 +424,8 @@ def _clean_placement_terms(start_date, contract_type, monthly_wage, hours_per_we
         raise ValidationFailed(_("Indique la fecha de inicio."), field="start_date")
     if start > timezone.localdate() + dt.timedelta(days=366):
         raise ValidationFailed(_("La fecha de inicio está a más de un año."), field="start_date")
+    if start < dt.date(1990, 1, 1):
+        raise ValidationFailed(_("La fecha de inicio es anterior a 1990."), field="start_date")
     if contract_type not in ContractType.values:
         raise ValidationFailed(_("Tipo de contrato desconocido: %(c)s. Use: %(v)s.") % {
             "c": contract_type, "v": ", ".join(ContractType.values)}, field="contract_type")
