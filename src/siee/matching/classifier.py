@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -137,6 +138,11 @@ def synonyms() -> dict[tuple[str, ...], list[str]]:
         if left and right and left != right:
             out.setdefault(tuple(left), right)
     return out
+
+
+@lru_cache(maxsize=1)
+def _synonym_words() -> frozenset[str]:
+    return frozenset(w for key in synonyms() for w in key)
 
 
 @lru_cache(maxsize=1)
@@ -377,13 +383,38 @@ class OccupationClassifier:
                 occurs[st] = occurs.get(st, 0) + 1
         self._head_share = {st: heads.get(st, 0) / n for st, n in occurs.items()}
         self.word = _Postings.build(word_docs, sublinear=False, n_rows=self.n_forms)
+        # one-word preferred labels (or gendered halves): "vendedora", "albañil", not alternative labels such as
+        # "auxiliar" (of azafato/azafata in ESCO 1.0.3), which a lone word in a description should not hit fully
+        self._single_word_labels = {self.form_fold[i] for i in range(self.n_forms)
+                                    if form_weight[i] == 1.0 and " " not in self.form_fold[i]
+                                    and self.kind[form_concept[i]] == "occupation"}
         self._form_exact: dict[str, list[int]] = {}
         for i, key in enumerate(self.form_fold):
             self._form_exact.setdefault(key, []).append(i)
 
-        self._build_skills(occupations, skills)
+        # the vocabulary for typo correction: words of occupation, group and skill labels
+        for skill in skills:
+            for text in (skill.label, *skill.alt_labels):
+                if text:
+                    self._vocab_set.update(w for w in fold(text).split() if len(w) > 1 and w not in STOPWORDS)
+        self.vocab_words = sorted(self._vocab_set)
+        self._vocab_by_len: dict[int, list[str]] = {}
+        for w in self.vocab_words:
+            self._vocab_by_len.setdefault(len(w), []).append(w)
+        self._corrections: dict[str, str] = {}
+        # the skills index is built on first use (titles never need it)
+        self._skill_source = (occupations, skills)
+        self._skills_lock = threading.Lock()
+        self._skills_ready = False
 
     # --- skills -------------------------------------------------------------------------------------------
+    def _ensure_skills(self) -> None:
+        if not self._skills_ready:
+            with self._skills_lock:
+                if not self._skills_ready:
+                    self._build_skills(*self._skill_source)
+                    self._skills_ready = True
+
     def _build_skills(self, occupations: Sequence[OccupationEntry], skills: Sequence[SkillEntry]) -> None:
         self.skill_uri: list[str] = []
         self.skill_label: list[str] = []
@@ -411,9 +442,6 @@ class OccupationClassifier:
                 self.skill_form_text.append(text.strip())
                 for s in stems:
                     stem_ids.setdefault(s, len(stem_ids))
-                for w in words:
-                    if len(w) > 1:
-                        self._vocab_set.add(w)
         self.skill_concept = np.asarray(s_concept, dtype=np.int32)
         self.skill_form_stems = s_stems
         self._skill_stem_ids = stem_ids
@@ -444,11 +472,6 @@ class OccupationClassifier:
                     sk_cols.append(s)
         self._ess_occ = np.asarray(occ_rows, dtype=np.int32)
         self._ess_skill = np.asarray(sk_cols, dtype=np.int32)
-        self.vocab_words = sorted(self._vocab_set)
-        self._vocab_by_len: dict[int, list[str]] = {}
-        for w in self.vocab_words:
-            self._vocab_by_len.setdefault(len(w), []).append(w)
-        self._corrections: dict[str, str] = {}
 
     # --- introspection (tests, evaluation) ---------------------------------------------------------------
     def indexed_labels(self) -> set[str]:
@@ -465,7 +488,9 @@ class OccupationClassifier:
 
     # --- query preparation -------------------------------------------------------------------------------
     def _correct(self, word: str) -> str:
-        if word in self._vocab_set or len(word) < 5 or word.isdigit():
+        """The vocabulary word nearest to an unknown word (one edit in five letters), else the word itself.
+        Words of the synonym list are known words ("contador" is not a typo of "cantador")."""
+        if word in self._vocab_set or len(word) < 5 or word.isdigit() or word in _synonym_words():
             return word
         hit = self._corrections.get(word)
         if hit is not None:
@@ -534,7 +559,7 @@ class OccupationClassifier:
         heads a label ("moto", "inventarios") counts less; a lone generic word ("auxiliar") less again."""
         first = stem(words[0])
         factor = 0.6 + 0.4 * self._head_share.get(first, 0.0)
-        if len(words) == 1:
+        if len(words) == 1 and words[0] not in self._single_word_labels:
             j = self.word.vocab.get(first)
             idf = float(self.word.idf[j]) if j is not None else SPEC_IDF
             factor *= 0.9 * min(1.0, idf / SPEC_IDF)
@@ -617,6 +642,8 @@ class OccupationClassifier:
             return np.zeros(self.n_concepts)
         weights = np.asarray([q.weight for q in prep.queries])
         combined = (scores * weights[:, None]).max(axis=0)
+        if prep.long:
+            self._ensure_skills()
         if prep.long and len(self._ess_occ):
             found = self.classify_skills(text, top=50)
             if found:
@@ -676,6 +703,7 @@ class OccupationClassifier:
     def classify_skills(self, text: str, top: int = 10) -> list[dict]:
         """Skills named in ``text``: every skill form whose (stemmed) words all, or nearly all (idf-weighted
         share ≥ 0.8), occur close together in the text. Score = share × closeness × label weight."""
+        self._ensure_skills()
         if not len(self.skill_concept) or top <= 0:
             return []
         words = [self._correct(w) for w in _content(fold(text).split()) if len(w) > 1]
