@@ -240,3 +240,19 @@ def test_batch_stores_results(actors, world):
     assert empty.results_count == 0 and empty.message == f"No hay vacantes abiertas en {find_territory('76001').display_name()}."
     with pytest.raises(ValidationFailed, match="Territorio desconocido: 99999"):
         services.run_batch(territory_code="99999")
+
+
+def test_self_service_person_sees_their_own_ranked_vacancies(actors, world):
+    from factories import CONSENT, person_data
+
+    me = people_services.register_self_service_person(username="yo_busco", password="clave-larga-2026",
+                                                      data=person_data(first_names="Yolima"), consent=CONSENT)
+    people_services.add_experience(actor=me.user, person_id=me.pk, description="cocinera",
+                                   occupation_id=occupation().pk, months=12, kind="informal")
+    page = services.rank_vacancies(actor=me.user, person_id=me.pk)
+    assert ids(page) == [world["vacancy"].pk]
+    assert page.results[0].explanation["components"]["occupation"]["value"] == 1.0
+    with pytest.raises(OutOfScope):
+        services.rank_vacancies(actor=me.user, person_id=world["people"]["ana"].pk)
+    with pytest.raises(PermissionDenied):
+        services.rank_candidates(actor=me.user, vacancy_id=world["vacancy"].pk)
