@@ -70,6 +70,7 @@ TOP_FORMS = 120  # forms re-scored with rapidfuzz per query
 GROUP_WEIGHT = 0.8  # an occupation's score from its ISCO unit group's label
 ALT_WEIGHT = 0.98  # an alternative label's match counts a little less than the preferred label's
 SPEC_IDF = 7.5  # a one-word span whose word is this rare (idf over forms) or rarer is fully specific
+SKILL_LIGHT_WEIGHT = 0.2  # weight of the verbs that open skill labels (classify_data/skill_light_words.txt)
 BATCH = 64  # queries per vectorised block
 W_CHAR, W_WORD, W_FUZZ = 0.4, 0.4, 0.2
 
@@ -455,6 +456,10 @@ class OccupationClassifier:
         feats_a = np.asarray(feats, dtype=np.int32)
         df = np.bincount(feats_a, minlength=len(stem_ids)).astype(np.float64)
         self._skill_idf = np.log((n_forms + 1.0) / (df + 1.0)) + 1.0
+        for w in _read_lines("skill_light_words.txt"):  # "gestionar", "manejo": weak evidence of a skill
+            j = stem_ids.get(stem(fold(w)))
+            if j is not None:
+                self._skill_idf[j] *= SKILL_LIGHT_WEIGHT
         order = np.argsort(feats_a, kind="stable")
         self._skill_rows = rows_a[order]
         self._skill_ptr = np.zeros(len(stem_ids) + 1, dtype=np.int64)
