@@ -182,6 +182,16 @@ class Taxonomy:
         self._sim_cache[occ] = (sim, kind)
         return sim, kind
 
+    def distance_km(self, a: int, b: int) -> float:
+        """Haversine km between two municipality indexes (NaN when a centroid is unknown)."""
+        n = self.municipality_ids.size
+        if not (0 <= a < n and 0 <= b < n):
+            return math.nan
+        lat1, lon1 = math.radians(self.municipality_lat[a]), math.radians(self.municipality_lon[a])
+        lat2, lon2 = math.radians(self.municipality_lat[b]), math.radians(self.municipality_lon[b])
+        h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+        return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, max(0.0, h)))) if not math.isnan(h) else math.nan
+
     def distances_from(self, muni: int) -> np.ndarray:
         """Haversine km from municipality index `muni` to every municipality (NaN when unknown)."""
         n = self.municipality_ids.size
@@ -325,7 +335,7 @@ class PeopleIndex:
     def __init__(self, tax: Taxonomy, person_ids, *, municipality, education_rank, expected_wage, max_hours,
                  willing_to_relocate, eligible, migration_class, sex=None, disability=None,
                  skill_rows=(), skill_cols=(), exp_rows=(), exp_cols=(), exp_months=(), desired_rows=(),
-                 desired_cols=(), compact_at: int = 20_000):
+                 desired_cols=(), compact_at: int = 2_000):
         PeopleIndex.builds_total += 1
         self.builds = 1
         self.updates = 0
@@ -424,22 +434,29 @@ class PeopleIndex:
         row = self.row_of(rec.person_id)
         if row < 0:
             row = self._append(rec.person_id)
+        self._count(row, -1)
         for name, _, _ in _DENSE:
             getattr(self, name)[row] = getattr(rec, name)
+        self._count(row, +1)
         self.skills.set_row(row, list(rec.skills), np.ones(len(rec.skills), np.float32))
         ecols = list(rec.experience.keys())
         months = np.maximum(np.asarray([rec.experience[c] for c in ecols], dtype=np.float32), MIN_EXPERIENCE_MONTHS)
         self.experience.set_row(row, ecols, months)
         self.desired.set_row(row, list(rec.desired), np.ones(len(rec.desired), np.float32))
-        self._recount()
         self.updates += 1
         return row
+
+    def _count(self, row: int, delta: int) -> None:
+        """Keep the eligible counts by (municipality, migration class) in step with one row's change."""
+        if self.eligible[row]:
+            m = int(self.municipality[row])
+            self._eligible_counts[m if m >= 0 else -1, int(self.migration_class[row])] += delta
 
     def remove(self, person_id: int) -> None:
         row = self.row_of(person_id)
         if row >= 0:
+            self._count(row, -1)
             self.eligible[row] = False
-            self._recount()
             self.updates += 1
 
     def _append(self, person_id: int) -> int:

@@ -90,7 +90,7 @@ def explain(tax: E.Taxonomy, person: E.PersonRecord, q: E.VacancyQuery, weights:
     if person.municipality >= 0 and person.municipality == q.municipality:
         texts["location"] = f"Vive en el mismo municipio de la vacante ({tax.municipality_names[q.municipality]})."
     elif person.municipality >= 0 and q.municipality >= 0:
-        d = float(tax.distances_from(q.municipality)[person.municipality])
+        d = tax.distance_km(q.municipality, person.municipality)
         name = tax.municipality_names[person.municipality]
         texts["location"] = (f"Vive en {name}, a {d:.0f} km de la vacante." if not math.isnan(d)
                              else f"Vive en {name} (distancia desconocida).")
