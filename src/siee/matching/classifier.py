@@ -297,6 +297,7 @@ class _Prepared:
 
 class OccupationClassifier:
     group_weight = GROUP_WEIGHT  # instance-overridable (evaluation ablations)
+    body_weight = 0.75  # spans of a description outside its title-like clauses
     short_span_weight = 0.0  # > 0: short texts are also scored through their sub-spans (slower; see the docstring)
     w_char, w_word, w_fuzz = W_CHAR, W_WORD, W_FUZZ
     def __init__(self, occupations: Sequence[OccupationEntry], isco_groups: Mapping[str, str] | None = None,
@@ -598,7 +599,7 @@ class OccupationClassifier:
                         elif role == "title":
                             base = 0.95
                         else:
-                            base = 0.75
+                            base = self.body_weight
                         weight = base * self._specificity(span)
                         j = seen.get(span)
                         if j is None:
