@@ -471,3 +471,29 @@ def test_jsonld_cannot_be_broken_out_of_by_a_title(client, actors):
     assert "<script>alert" not in html
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert json.loads(block)["title"] == title
+
+
+def test_edit_person_changes_only_what_was_changed_and_shows_field_errors(client, actors):
+    person = make_person(actors, phone="3001112233")
+    login(client, actors["counsellor"])
+    form = client.get(reverse("people:edit", args=[person.pk])).context["form"]
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    data.update({"birth_date": person.birth_date.isoformat(), "desired_occupations": [], "barriers": [],
+                 "willing_to_relocate": "", "disability": "", "conflict_victim": ""})
+    data = {k: v for k, v in data.items() if v not in (False,)}
+    bad = client.post(reverse("people:edit", args=[person.pk]), {**data, "phone": "abc"})
+    assert field_errors(bad, "phone") == ["teléfono no válido: 'abc'"]
+    ok = client.post(reverse("people:edit", args=[person.pk]), {**data, "phone": "3209998877"})
+    assert ok.status_code == 302
+    person.refresh_from_db()
+    assert (person.phone, person.first_names) == ("3209998877", "Carlos")
+    assert list(person.events.filter(kind="updated").values_list("params", flat=True)) == [{"fields": ["phone"]}]
+
+
+def test_outsider_cannot_edit_person_of_other_territory(client, actors):
+    person = make_person(actors)
+    login(client, actors["outsider"])
+    assert client.get(reverse("people:edit", args=[person.pk])).status_code == 404
+    assert client.post(reverse("people:edit", args=[person.pk]), {"first_names": "Hack"}).status_code == 404
+    person.refresh_from_db()
+    assert person.first_names == "Carlos"

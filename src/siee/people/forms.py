@@ -144,15 +144,29 @@ class PersonForm(SieeFormMixin, forms.Form):
                "desired_occupations")
     CONSENT = ("consent", "consent_purpose", "consent_channel")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.editing = editing
         self.fields["municipality_code"].choices = territory_choices(user, _("— Elija el municipio —"))
         self.fields["education_level"].choices = education_choices()
         self.with_sensitive = bool(user.can_read_sensitive_data)
         if not self.with_sensitive:
             for name in self.SENSITIVE:
                 del self.fields[name]
+        if editing:  # consent has its own section on the person page
+            for name in self.CONSENT:
+                del self.fields[name]
+
+    @classmethod
+    def initial_for(cls, person) -> dict:
+        data = {name: getattr(person, name) for name in (*cls.IDENTITY, "phone", "whatsapp", "email", "address",
+                                                         "availability", "expected_wage", "willing_to_relocate",
+                                                         "languages", "interests", *cls.SENSITIVE)}
+        data["municipality_code"] = person.municipality.key
+        data["education_level"] = person.education_level.code if person.education_level_id else ""
+        data["desired_occupations"] = list(person.desired_occupations.all())
+        return data
 
     def clean_birth_date(self):
         value = self.cleaned_data["birth_date"]
@@ -177,7 +191,8 @@ class PersonForm(SieeFormMixin, forms.Form):
         ]
         if self.with_sensitive:
             groups.append((_("Migración y vulnerabilidad (datos sensibles)"), self.SENSITIVE))
-        groups.append((_("Autorización de tratamiento de datos"), self.CONSENT))
+        if not self.editing:
+            groups.append((_("Autorización de tratamiento de datos"), self.CONSENT))
         return [{"title": title, "fields": [self[n] for n in names if n in self.fields]} for title, names in groups]
 
     def service_data(self) -> dict:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("nueva/", views.person_create, name="create"),
     path("mi-perfil/", views.my_profile, name="me"),
     path("<int:person_id>/", views.person_detail, name="detail"),
+    path("<int:person_id>/editar/", views.person_edit, name="edit"),
     path("<int:person_id>/experiencia/", views.add_experience, name="add_experience"),
     path("<int:person_id>/formacion/", views.add_education, name="add_education"),
     path("<int:person_id>/habilidades/", views.add_skill, name="add_skill"),

@@ -77,6 +77,26 @@ def person_create(request):
     return render(request, "people/form.html", {"form": form, "duplicates": duplicates})
 
 
+@personal_data_required
+@domain_errors_as_http
+def person_edit(request, person_id):
+    person = selectors.get_person_for(request.user, person_id)
+    with_sensitive = selectors.can_see_sensitive(request.user, person)
+    if with_sensitive:  # the form shows the sensitive fields: that is a read, audited
+        person = selectors.get_person_for(request.user, person_id, sensitive=True, purpose="edición de la ficha")
+    form = PersonForm(request.POST or None, user=request.user, editing=True, initial=PersonForm.initial_for(person))
+    if request.method == "POST" and form.is_valid():
+        changed = {k: v for k, v in form.service_data().items() if k in form.changed_data}
+        try:
+            services.update_person(actor=request.user, person_id=person.pk, data=changed)
+        except ValidationFailed as exc:
+            form.add_domain_errors(exc)
+        else:
+            messages.success(request, _("Datos guardados."))
+            return redirect("people:detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person, "duplicates": []})
+
+
 def _detail_context(request, person, *, bound: dict | None = None, with_sensitive: bool = False) -> dict:
     user = request.user
     forms_ = {name: cls() for name, cls in SECTION_FORMS.items()}
