@@ -83,7 +83,7 @@ class Weights:
         return cls(**values)
 
     def as_dict(self) -> dict[str, float]:
-        return {k: float(v) for k, v in asdict(self).items()}
+        return {k: float(getattr(self, k)) for k in COMPONENTS}
 
     def total(self) -> float:
-        return float(sum(asdict(self).values()))
+        return float(sum(getattr(self, k) for k in COMPONENTS))
