@@ -97,8 +97,8 @@ def pg_prepare(tax, index: E.PeopleIndex, n: int, tag: str) -> tuple[object, flo
 
 
 PG_QUERY = """
-SELECT id FROM people, replace(plainto_tsquery('spanish', %s)::text, '&', '|')::tsquery q
-WHERE doc @@ q ORDER BY ts_rank(doc, q) DESC LIMIT 50
+SELECT id FROM people, (SELECT replace(plainto_tsquery('spanish', %s)::text, '&', '|')::tsquery AS q) AS v
+WHERE doc @@ v.q ORDER BY ts_rank(doc, v.q) DESC LIMIT 50
 """
 
 
