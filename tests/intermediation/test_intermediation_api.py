@@ -163,3 +163,62 @@ def test_unknown_ids_answer_exactly_like_out_of_scope_ones(api, placed):
     assert (unknown.status_code, unknown.json()) == (hidden.status_code, hidden.json())
     assert unknown.json() == {"code": "not_found", "detail": "Remisión no encontrada.", "errors": {}}
     assert (Placement.objects.count(), Notification.objects.count()) == (1, 2)
+
+
+def test_fairness_endpoint_gives_aggregates_and_hides_other_territories(api, cook, referral):
+    r = api["admin"].get("/intermediation/fairness", territory="68001")
+    assert r.status_code == 200
+    body = r.json()
+    assert (body["stages"]["eligible"]["n"], body["stages"]["referred"]["n"], body["stages"]["referred"]["women"]["count"]) == (3, 1, 1)
+    assert api["outsider"].get("/intermediation/fairness", territory="68001").status_code == 404
+    r = api["admin"].get("/intermediation/fairness", territory="68001", vacancies="1,x")
+    assert (r.status_code, list(r.json()["errors"])) == (422, ["vacancies"])
+
+
+def test_vacancy_match_notification_endpoint(api, cook, settings):
+    settings.SIEE_NOTIFICATION_BACKEND = "whatsapp-link"
+    person = cook["people"][2]
+    r = api["counsellor"].post("/intermediation/notifications/vacancy-match",
+                               {"person_id": person.pk, "vacancy_id": cook["vacancy"].pk, "score": 0.8})
+    assert r.status_code == 201
+    body = r.json()
+    assert (body["template"], body["status"], body["link"].startswith("https://wa.me/573159876543?text=Hola%2C%20Luz.")) == (
+        "vacancy_match", "link_ready", True)
+    r = api["outsider"].post("/intermediation/notifications/vacancy-match",
+                             {"person_id": person.pk, "vacancy_id": cook["vacancy"].pk})
+    assert r.status_code == 404
+    assert Notification.objects.count() == 1
+
+
+def test_job_seeker_applies_through_the_api_and_sees_only_their_own(actors, cook):
+    from factories import CONSENT, person_data
+    from siee.core.services import issue_api_token
+    from siee.people import services as people_services
+
+    person = people_services.register_self_service_person(username="luzmarina", password="clave-segura-1",
+                                                          data=person_data(), consent=CONSENT)
+    issue_api_token(user=person.user)
+    seeker = Api(person.user)
+    r = seeker.post("/intermediation/applications", {"vacancy_id": cook["vacancy"].pk})
+    assert (r.status_code, r.json()["channel"], r.json()["person"]["id"]) == (201, "self_service", person.pk)
+    services.apply_to_vacancy(actor=actors.counsellor, vacancy_id=cook["vacancy"].pk, person_id=cook["people"][0].pk)
+    assert [a["person"]["id"] for a in seeker.get("/intermediation/applications").json()["items"]] == [person.pk]
+    assert seeker.post("/intermediation/referrals", {"vacancy_id": cook["vacancy"].pk, "person_id": person.pk}).status_code == 403
+
+
+def test_employer_account_sees_referrals_to_its_vacancies_without_sensitive_parts(actors, cook, referral, fast_passwords):
+    from siee.core.services import issue_api_token
+    from siee.people.services import create_self_service_employer_account
+
+    user, _own = create_self_service_employer_account(username="fogon", password="clave-segura-1",
+                                                      employer_data={"tax_id": "900555111", "name": "Otra SAS",
+                                                                     "municipality_code": "68001"})
+    issue_api_token(user=user)
+    employer_api = Api(user)
+    assert employer_api.get("/intermediation/referrals").json()["count"] == 0  # not its vacancy yet
+    cook["employer"].users.add(user)
+    items = employer_api.get("/intermediation/referrals").json()["items"]
+    assert [i["id"] for i in items] == [referral.pk]
+    r = employer_api.post(f"/intermediation/referrals/{referral.pk}/feedback", {"status": "interviewed"})
+    assert (r.status_code, r.json()["status"]) == (200, "interviewed")
+    assert employer_api.get("/intermediation/follow-ups").status_code == 403

@@ -22,6 +22,7 @@ from siee.intermediation.schemas import (
     FollowUpDoneIn,
     FollowUpOut,
     FollowUpPage,
+    NotificationOut,
     PlacementIn,
     PlacementOut,
     PlacementPage,
@@ -30,8 +31,10 @@ from siee.intermediation.schemas import (
     ReferralPage,
     ShortlistIn,
     ShortlistOut,
+    VacancyMatchIn,
     application_data,
     follow_up_data,
+    notification_data,
     placement_data,
     referral_data,
     shortlist_data,
@@ -193,3 +196,31 @@ def complete_follow_up(request, follow_up_id: Id, payload: FollowUpDoneIn):
                                             still_employed=payload.still_employed, formal=payload.formal,
                                             wage=payload.wage, notes=payload.notes)
     return follow_up_data(follow_up)
+
+
+# --- notifications and fairness ----------------------------------------------------------------------------
+
+@router.post("/notifications/vacancy-match", response={201: NotificationOut, **ERRORS},
+             summary="Avisa a una persona de una vacante que coincide con su perfil")
+def notify_vacancy_match(request, payload: VacancyMatchIn):
+    notification = services.notify_vacancy_match(actor=request.auth, person_id=payload.person_id,
+                                                 vacancy_id=payload.vacancy_id, score=payload.score,
+                                                 explanation=payload.explanation)
+    return with_status(201, notification_data(notification))
+
+
+@router.get("/fairness", response={200: dict, **ERRORS},
+            summary="Informe de equidad de un territorio (solo agregados): elegibles, clasificadas, remitidas, colocadas")
+def fairness(request, territory: str = Query(..., min_length=1, max_length=20), vacancies: str | None = Query(None, max_length=2000),
+             run: Id | None = None, since: dt.date | None = None, check: bool = False):
+    from siee.core.errors import ValidationFailed
+    from siee.intermediation.fairness import fairness_report
+
+    try:
+        vacancy_ids = [int(v) for v in vacancies.split(",") if v.strip()] if vacancies else None
+        if vacancy_ids and not all(0 < v < 2**63 for v in vacancy_ids):
+            raise ValueError
+    except ValueError:
+        raise ValidationFailed("vacancies: use ids separados por comas", field="vacancies") from None
+    return fairness_report(actor=request.auth, territory=territory, vacancy_ids=vacancy_ids, run_id=run, since=since,
+                           check=check)

@@ -242,3 +242,29 @@ def placement_data(p) -> dict:
             "referral_id": p.referral_id, "source": p.source, "start_date": p.start_date,
             "contract_type": p.contract_type, "monthly_wage": p.monthly_wage, "formal": p.formal,
             "hours_per_week": p.hours_per_week, "follow_ups": [follow_up_data(f) for f in follow_ups]}
+
+
+class VacancyMatchIn(Schema):
+    person_id: Id
+    vacancy_id: Id
+    score: float | None = Field(None, ge=0, le=1)
+    explanation: dict | None = None
+
+
+class NotificationOut(Schema):
+    id: int
+    channel: str
+    backend: str
+    recipient_kind: str
+    template: str
+    subject: str
+    body: str
+    link: str
+    status: str
+    sent_at: dt.datetime | None
+
+
+def notification_data(n) -> dict:
+    return {"id": n.pk, "channel": n.channel, "backend": n.backend, "recipient_kind": n.recipient_kind,
+            "template": n.template, "subject": n.subject, "body": n.body, "link": n.link, "status": n.status,
+            "sent_at": n.sent_at}
