@@ -146,6 +146,7 @@ def run_backend(url: str, path: Path, rows: int) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL (SIEE_BENCH_PG_URL)")
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--backend", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -161,10 +162,11 @@ def main() -> int:
 
     path = make_csv(args.rows)
     size = path.stat().st_size
-    urls = [f"sqlite:///{tempfile.mkdtemp(prefix='siee-bench-import-')}/siee.sqlite3"]
+    urls = [] if args.skip_sqlite else [f"sqlite:///{tempfile.mkdtemp(prefix='siee-bench-import-')}/siee.sqlite3"]
     if os.environ.get("SIEE_BENCH_PG_URL"):
         urls.append(os.environ["SIEE_BENCH_PG_URL"])
-    print(f"file: {path} ({args.rows:,} rows, 33 columns, {size / 1e6:.1f} MB)")
+    print(f"file: {path} ({args.rows:,} rows, 33 columns, {size / 1e6:.1f} MB); "
+          f"validation workers: {os.environ.get('SIEE_IMPORT_WORKERS') or 1}")
     print(f"{'database':<11} {'baseline bulk_create':>22} {'validated import':>18} {'ratio':>7} {'re-import (updates)':>21}")
     for url in urls:
         proc = subprocess.run([sys.executable, __file__, "--backend", "--url", url, "--file", str(path),
