@@ -273,6 +273,11 @@ def refresh_people(index: E.PeopleIndex, person_ids: list[int]) -> None:
         index.remove(pk)
 
 
+def reading():
+    """Held while a ranking reads the index, so a refresh from another thread never interleaves with it."""
+    return _lock
+
+
 def reset_cache() -> None:
     with _lock:
         _taxonomy.clear()

@@ -210,6 +210,11 @@ def _clean_filters(actor, filters: dict | None, tax: E.Taxonomy, scope_mask) -> 
 # --- candidates for a vacancy -----------------------------------------------------------------------------
 
 def rank_candidates(*, actor, vacancy_id, top: int = 20, offset: int = 0, filters: dict | None = None) -> MatchPage:
+    with index_store.reading():
+        return _rank_candidates(actor=actor, vacancy_id=vacancy_id, top=top, offset=offset, filters=filters)
+
+
+def _rank_candidates(*, actor, vacancy_id, top, offset, filters) -> MatchPage:
     top, offset = _check_paging(top, offset)
     if not _is_system(actor) and not actor.can_read_personal_data:
         raise PermissionDenied(_("Su rol no permite ver candidatos."))
@@ -252,6 +257,11 @@ def rank_candidates(*, actor, vacancy_id, top: int = 20, offset: int = 0, filter
 # --- vacancies for a person -------------------------------------------------------------------------------
 
 def rank_vacancies(*, actor, person_id, top: int = 20, offset: int = 0) -> MatchPage:
+    with index_store.reading():
+        return _rank_vacancies(actor=actor, person_id=person_id, top=top, offset=offset)
+
+
+def _rank_vacancies(*, actor, person_id, top, offset) -> MatchPage:
     from siee.employers.models import Vacancy, VacancyStatus
     from siee.employers.selectors import vacancies_for
 
@@ -339,12 +349,14 @@ def run_batch(*, territory_code: str, top: int = 50, progress: bool = False) -> 
             if org not in weights_by_org:
                 weights_by_org[org] = active_weights(org)
             weights, _v = weights_by_org[org]
-            res = E.rank_people(index, q, weights, top=top, allowed_munis=mask)
-            for i, r in enumerate(res.rows):
-                rec = index.record(int(r))
-                expl = X.explain(tax, rec, q, weights, float(res.scores[i]), X.components_row(res, i), res.applied)
-                rows.append(m.MatchResult(run=run, vacancy_id=q.vacancy_id, person_id=int(res.ids[i]), rank=i + 1,
-                                          score=round(float(res.scores[i]), 4), explanation=expl))
+            with index_store.reading():
+                res = E.rank_people(index, q, weights, top=top, allowed_munis=mask)
+                for i, r in enumerate(res.rows):
+                    rec = index.record(int(r))
+                    expl = X.explain(tax, rec, q, weights, float(res.scores[i]), X.components_row(res, i),
+                                     res.applied)
+                    rows.append(m.MatchResult(run=run, vacancy_id=q.vacancy_id, person_id=int(res.ids[i]),
+                                              rank=i + 1, score=round(float(res.scores[i]), 4), explanation=expl))
             if len(rows) >= 5000:
                 m.MatchResult.objects.bulk_create(rows, batch_size=1000)
                 count += len(rows)
