@@ -33,10 +33,12 @@ with rapidfuzz (``ratio``/``token_sort_ratio``) and the form score is ``0.4·cha
 
 *Long texts* (a vacancy description: more than ``LONG_TEXT_WORDS`` content words) are not compared
 whole. They are cut into clauses at punctuation, and every run of 1..``MAX_SPAN`` content words of a
-clause becomes a candidate *span*, scored like a short query. Spans in the first clause, in a clause
-with a hiring verb ("se requiere", "busca", "cargo"), or written in capitals count fully, others 0.8;
-one-word spans 0.9. An occupation's score is its best weighted span score, plus up to 0.05 when skills
-essential to it are named in the text. Short texts are scored whole: unknown words ("soldador mig tig")
+clause becomes a candidate *span*, scored like a short query. The words right after a hiring verb ("se
+requiere", "busca", "cargo") count fully, spans of the first clause or written in capitals (in mixed-case
+text) 0.95, others ``body_weight`` (0.75). A span is also weighted by how title-like its first word is
+(how often it heads a label: "auxiliar" yes, "moto" no) and, alone, by its rarity, unless it is a whole
+preferred label ("vendedora"). An occupation's score is its best weighted span score, of which
+``SKILL_BOOST`` (3 %) is kept only when essential skills of the occupation are named in the text. Short texts are scored whole: unknown words ("soldador mig tig")
 only lower every score alike. (``short_span_weight`` > 0 also scores their sub-spans; measured: no gain
 on the held-out labels, -0.007 MRR on MELO, five times slower, so it is off.)
 
@@ -71,6 +73,7 @@ TOP_FORMS = 120  # forms re-scored with rapidfuzz per query
 GROUP_WEIGHT = 0.8  # an occupation's score from its ISCO unit group's label
 ALT_WEIGHT = 0.98  # an alternative label's match counts a little less than the preferred label's
 SPEC_IDF = 7.5  # a one-word span whose word is this rare (idf over forms) or rarer is fully specific
+SKILL_BOOST = 0.03  # share of a description's occupation score that depends on its named essential skills
 SKILL_LIGHT_WEIGHT = 0.2  # weight of the verbs that open skill labels (classify_data/skill_light_words.txt)
 BATCH = 64  # queries per vectorised block
 W_CHAR, W_WORD, W_FUZZ = 0.4, 0.4, 0.2
@@ -108,7 +111,11 @@ def fold(text: str | None) -> str:
 
 
 def split_gendered(label: str) -> list[str]:
+    """"cocinero/cocinera" → both forms. ESCO also writes "operario/operaria de máquina de coser": the
+    one-word first half then takes the second half's tail ("operario de máquina de coser")."""
     parts = [p.strip() for p in label.split("/") if p.strip()]
+    if len(parts) == 2 and " " not in parts[0] and " " in parts[1]:
+        parts[0] = parts[0] + " " + parts[1].split(" ", 1)[1]
     return parts or [label.strip()]
 
 
@@ -653,16 +660,15 @@ class OccupationClassifier:
         if prep.long:
             self._ensure_skills()
         if prep.long and len(self._ess_occ):
-            found = self.classify_skills(text, top=50)
+            found = [f for f in self.classify_skills(text, top=50) if f["score"] >= 0.95]
             if found:
                 pos = {u: i for i, u in enumerate(self.skill_uri)}
                 hit = np.zeros(len(self.skill_uri), dtype=bool)
                 for f in found:
                     hit[pos[f["code"]]] = True
                 counts = np.bincount(self._ess_occ[hit[self._ess_skill]], minlength=self.n_occupations)
-                boost = 0.05 * np.minimum(counts, 3) / 3.0
-                combined[:self.n_occupations] = np.minimum(combined[:self.n_occupations] + boost, 0.99) \
-                    * (combined[:self.n_occupations] > 0)
+                # up to SKILL_BOOST of the score is kept for occupations whose essential skills the text names
+                combined[:self.n_occupations] *= (1.0 - SKILL_BOOST) + SKILL_BOOST * np.minimum(counts, 3) / 3.0
         return combined
 
     def _results(self, combined: np.ndarray, top: int, kinds: Sequence[str]) -> list[dict]:
