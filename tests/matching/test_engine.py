@@ -160,8 +160,10 @@ def test_both_directions_give_the_same_score(tax):
             assert float(back.scores[pos]) == pytest.approx(float(res.scores[i]), abs=1e-5)
 
 
+@pytest.mark.parametrize("scan_share", [0.125, 0.0, 2.0])  # default, always by column, always by row
 @pytest.mark.parametrize("seed", range(6))
-def test_pruned_ranking_equals_exhaustive_ranking(tax, seed):
+def test_pruned_ranking_equals_exhaustive_ranking(tax, seed, scan_share, monkeypatch):
+    monkeypatch.setattr(E, "COLUMN_SCAN_SHARE", scan_share)
     rng = np.random.default_rng(seed)
     idx = index_of(tax, random_people(tax, 400, seed=seed))
     for _ in range(8):
@@ -240,3 +242,14 @@ def test_engine_core_imports_no_django():
             "if m.startswith('django'))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_row_and_column_reads_give_identical_scores(tax, monkeypatch):
+    idx = index_of(tax, random_people(tax, 300, seed=9))
+    q = cook_vacancy(occupation=3, essential_skills=[0, 3], optional_skills=[1])
+    monkeypatch.setattr(E, "COLUMN_SCAN_SHARE", 0.0)
+    by_column = E.rank_people(idx, q, Weights(), top=300, exhaustive=True)
+    monkeypatch.setattr(E, "COLUMN_SCAN_SHARE", 2.0)
+    by_row = E.rank_people(idx, q, Weights(), top=300, exhaustive=True)
+    assert by_column.ids.tolist() == by_row.ids.tolist()
+    assert by_column.scores.tolist() == by_row.scores.tolist()

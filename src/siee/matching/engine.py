@@ -527,6 +527,7 @@ def _row_max(n_rows: int, which: np.ndarray, values: np.ndarray) -> np.ndarray:
 # (occupation-similarity threshold, include common skills) tried in turn before scoring every row
 TIERS = ((1.0, False), (0.5, False), (0.3, True), (0.0, True))
 COMMON_SKILL_SHARE = 0.01
+COLUMN_SCAN_SHARE = 0.125  # scoring more rows than this share of the index reads the matrices by column
 
 
 def rank_people(index: PeopleIndex, q: VacancyQuery, weights: Weights, *, top: int = 20, offset: int = 0,
@@ -579,20 +580,40 @@ def rank_people(index: PeopleIndex, q: VacancyQuery, weights: Weights, *, top: i
 
     examined = [0]
 
-    def score(rows):
+    def sparse_by_rows(rows):
+        """Occupation, months, preference and skills values of the given rows, read row by row (CSR)."""
         m = rows.size
-        examined[0] += m
         which, cols, months = index.experience.row_entries(rows)
         s = sim[cols]
         occ = _row_max(m, which, s)
         mon = np.bincount(which, weights=s * months, minlength=m).astype(np.float32)
         which, cols, _ = index.desired.row_entries(rows)
         pref = _row_max(m, which, sim[cols])
+        skl = np.zeros(m, np.float32)
         if stotal > 0:
             which, cols, _ = index.skills.row_entries(rows)
             skl = np.minimum(np.bincount(which, weights=skill_w[cols], minlength=m), 1.0).astype(np.float32)
-        else:
-            skl = np.zeros(m, np.float32)
+        return occ, mon, pref, skl
+
+    def sparse_by_columns(rows):
+        """The same values for many rows, read column by column (CSC) into whole-index arrays."""
+        nz = np.flatnonzero(sim)
+        r, which, months = index.experience.column_entries(nz)
+        s = sim[nz][which]
+        occ = _row_max(n, r, s)
+        mon = np.bincount(r, weights=s * months, minlength=n).astype(np.float32)
+        r, which, _ = index.desired.column_entries(nz)
+        pref = _row_max(n, r, sim[nz][which])
+        skl = np.zeros(n, np.float32)
+        if stotal > 0:
+            r, which, _ = index.skills.column_entries(skill_cols)
+            skl = np.minimum(np.bincount(r, weights=skill_w[skill_cols][which], minlength=n), 1.0).astype(np.float32)
+        return occ[rows], mon[rows], pref[rows], skl[rows]
+
+    def score(rows):
+        m = rows.size
+        examined[0] += m
+        occ, mon, pref, skl = (sparse_by_columns if m > COLUMN_SCAN_SHARE * n else sparse_by_rows)(rows)
         loc = loc_tab[index.municipality[rows]]
         comp = {
             "occupation": occ, "skills": skl, "experience": experience_value(mon, q.experience_months),
