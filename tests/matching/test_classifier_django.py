@@ -106,6 +106,8 @@ def test_api(actors):  # noqa: F811
     r = api.get("/classify/skills", text="operación de montacargas")
     assert r.status_code == 200 and [s["label"] for s in r.json()] == ["operación de montacargas"]
     assert api.post("/classify/occupation/batch", {"texts": ["x"] * 201}).status_code == 422
+    too_long = api.post("/classify/occupation/batch", {"texts": ["cocinero " * 500] * 10})
+    assert (too_long.status_code, too_long.json()["code"]) == (422, "invalid")
     assert api.get("/classify/occupation", text="cocinero", top=0).status_code == 422
     assert api.get("/classify/occupation").status_code == 422
     assert Api(None).get("/classify/occupation", text="cocinero").status_code == 401

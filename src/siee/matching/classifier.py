@@ -69,6 +69,7 @@ STOPWORDS = frozenset(
 
 LONG_TEXT_WORDS = 8  # more content words than this: span mode (a description, not a title)
 MAX_SPAN = 5  # longest span (content words) scored in span mode
+MAX_LONG_WORDS = 80  # content words of a long text looked at (the title comes first; bounds the work)
 TOP_FORMS = 120  # forms re-scored with rapidfuzz per query
 GROUP_WEIGHT = 0.8  # an occupation's score from its ISCO unit group's label
 ALT_WEIGHT = 0.98  # an alternative label's match counts a little less than the preferred label's
@@ -596,7 +597,12 @@ class OccupationClassifier:
             return prep
         prep.long = True
         seen: dict[tuple[str, ...], int] = {}
+        budget = MAX_LONG_WORDS
         for words, role in self._clauses(text):
+            if budget <= 0:
+                break
+            words = words[:budget]
+            budget -= len(words)
             for variant in self._variants(words):
                 for n in range(1, min(MAX_SPAN, len(variant)) + 1):
                     for i in range(len(variant) - n + 1):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from siee.core.errors import ValidationFailed
 from siee.core.schemas import ErrorOut
 from siee.matching.classifier_django import classify_occupation, classify_occupations, classify_skills
 
@@ -16,6 +17,7 @@ router = Router()
 ERRORS = {401: ErrorOut, 422: ErrorOut}
 MAX_TEXT = 5000  # characters per text (a whole vacancy description fits)
 MAX_BATCH = 200  # texts per batch request
+MAX_BATCH_CHARS = 40_000  # characters per batch request (a long description costs far more than a title)
 MAX_TOP = 50
 
 
@@ -51,9 +53,12 @@ def occupation(request, text: str = Query(..., max_length=MAX_TEXT), top: int = 
 
 
 @router.post("/occupation/batch", response={200: BatchOut, **ERRORS},
-             summary=f"Clasifica hasta {MAX_BATCH} textos en una llamada")
+             summary=f"Clasifica hasta {MAX_BATCH} textos ({MAX_BATCH_CHARS} caracteres en total) en una llamada")
 def occupation_batch(request, payload: BatchIn):
     texts = [t[:MAX_TEXT] for t in payload.texts]
+    if sum(len(t) for t in texts) > MAX_BATCH_CHARS:
+        raise ValidationFailed(f"Los textos suman más de {MAX_BATCH_CHARS} caracteres; divida la solicitud.",
+                               errors={"texts": [f"máximo {MAX_BATCH_CHARS} caracteres en total"]})
     return {"results": classify_occupations(texts, top=payload.top)}
 
 
