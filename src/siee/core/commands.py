@@ -65,12 +65,13 @@ def cmd_setup(args) -> int:
     ensure_database(verbosity=1)
     from siee.people.models import Person
 
+    # The demo staff exist before the demo history so its referrals and follow-ups have their officers.
+    username, password, created = ensure_demo_admin()
     if not args.no_demo and not Person.objects.exists():
         from siee.core.demo import generate_demo
 
         print(f"Cargando territorio de demostración ({args.people} personas, {args.vacancies} vacantes)...")
         generate_demo(people=args.people, vacancies=args.vacancies, seed=1, progress=True, history=True)
-    username, password, created = ensure_demo_admin()
     print("")
     print("SIEE listo. Abra http://127.0.0.1:8000/ e ingrese con:")
     print(f"  usuario: {username}")
