@@ -345,3 +345,27 @@ def test_referral_without_a_score_takes_the_engines_score_and_explanation(actors
     assert (referral.score, referral.engine_version, referral.weights_version) == (
         ranked[person.pk].score, ENGINE_VERSION, page.weights_version)
     assert referral.explanation["summary"] == ranked[person.pk].explanation["summary"]
+
+
+def test_done_when_from_the_engines_ranked_list(actors, cook):
+    """The officer ranks candidates for the cook vacancy, refers the top three with the engine's reasons, records a
+    hire, and the four follow-up tasks appear for the counsellor."""
+    from siee.matching import index_store
+    from siee.matching.services import rank_candidates
+
+    index_store.reset_cache()
+    vacancy = cook["vacancy"]
+    page = rank_candidates(actor=actors.counsellor, vacancy_id=vacancy.pk, top=3)
+    assert sorted(r.id for r in page.results) == sorted(p.pk for p in cook["people"])
+    assert all(r.explanation["summary"] for r in page.results)
+    referrals = [services.refer_person_to_vacancy(
+        actor=actors.counsellor, vacancy_id=vacancy.pk, person_id=r.id, score=r.score, explanation=r.explanation,
+        engine_version=page.engine_version, weights_version=page.weights_version) for r in page.results]
+    assert [(x.person_id, x.score) for x in referrals] == [(r.id, r.score) for r in page.results]
+    services.record_employer_feedback(actor=actors.counsellor, referral_id=referrals[0].pk, status="hired")
+    placement = services.record_placement(actor=actors.counsellor, referral_id=referrals[0].pk,
+                                          start_date="2026-10-01", contract_type="fixed", monthly_wage=1_600_000)
+    tasks = overdue_follow_ups(actors.counsellor, today=dt.date(2027, 10, 2))
+    assert [(f.placement_id, f.months_after, f.due_date) for f in tasks] == [
+        (placement.pk, 1, dt.date(2026, 11, 1)), (placement.pk, 3, dt.date(2027, 1, 1)),
+        (placement.pk, 6, dt.date(2027, 4, 1)), (placement.pk, 12, dt.date(2027, 10, 1))]
