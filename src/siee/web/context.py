@@ -15,6 +15,7 @@ _NAV = [
     ("employers:list", _("Empleadores"), "personal_data"),
     ("employers:vacancies", _("Vacantes"), "personal_data"),
     ("web:import", _("Importar"), "personal_data"),
+    ("intermediation:follow_ups", _("Seguimientos"), "personal_data"),
     ("people:me", _("Mi perfil"), "job_seeker"),
     ("employers:mine", _("Mis vacantes"), "employer"),
     ("employers:public_list", _("Ofertas de empleo"), "public_offers"),

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include((core_patterns, "core"))),
     path("personas/", include("siee.people.urls")),
     path("", include("siee.employers.urls")),
+    path("", include("siee.intermediation.urls")),
 ]
