@@ -11,10 +11,13 @@ Figures printed:
 * index build: seconds to build the PeopleIndex from the column arrays, its size (numpy/scipy buffers) and
   the process's RSS growth;
 * one vacancy, top 50, one core (OMP/OPENBLAS/MKL threads = 1): p50/p95/max over --queries random open
-  vacancies, for the ranking alone and ranking + 50 Spanish explanations;
+  vacancies, for the ranking alone and ranking + 50 Spanish explanations; wall-clock AND process CPU time
+  per query, plus the share of a core the process actually got (on a shared machine the CPU time is the
+  better estimate of the latency on a dedicated core);
 * baseline in the same run: PostgreSQL full-text ranking of the same people for the same vacancies
   (tsvector of each person's occupation and skill labels, GIN index, OR-query of the vacancy's occupation
-  and skill labels, ORDER BY ts_rank DESC LIMIT 50) on database `siee_bench` of the local server;
+  and skill labels, ORDER BY ts_rank DESC LIMIT 50) on database `siee_bench` of the local server, with the
+  server's default settings (it may use parallel workers: that favours the baseline);
 * incremental update of one person (skills, experience, desired occupations): p50/p95, with a check that
   the index was not rebuilt;
 * batch: every vacancy against every person, top 50 each, in a pool of --workers forked processes sharing
