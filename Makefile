@@ -18,7 +18,7 @@ dev: $(BIN)/python
 	$(BIN)/pip install -q -e ".[dev]"
 
 run: venv
-	$(BIN)/siee setup
+	$(BIN)/siee setup --url http://$(HOST):$(PORT)/
 	$(BIN)/siee serve --host $(HOST) --port $(PORT)
 
 test: dev

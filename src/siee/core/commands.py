@@ -14,6 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--people", type=int, default=300, help="personas de demostración (base vacía)")
     p.add_argument("--vacancies", type=int, default=40, help="vacantes de demostración (base vacía)")
     p.add_argument("--no-demo", action="store_true", help="no cargar datos de demostración")
+    p.add_argument("--url", default="http://127.0.0.1:8000/", help="dirección que se anuncia al terminar")
     p.set_defaults(func=cmd_setup)
 
     p = sub.add_parser("serve", help="Sirve la interfaz web y la API (http://127.0.0.1:8000).")
@@ -73,7 +74,7 @@ def cmd_setup(args) -> int:
         print(f"Cargando territorio de demostración ({args.people} personas, {args.vacancies} vacantes)...")
         generate_demo(people=args.people, vacancies=args.vacancies, seed=1, progress=True, history=True)
     print("")
-    print("SIEE listo. Abra http://127.0.0.1:8000/ e ingrese con:")
+    print(f"SIEE listo. Abra {args.url} e ingrese con:")
     print(f"  usuario: {username}")
     print(f"  contraseña: {password}" + ("" if created else " (ya existía)"))
     return 0
