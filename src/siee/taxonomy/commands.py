@@ -44,6 +44,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="país a cargar (repetible; por defecto los cuatro)")
     c.add_argument("--starter", action="store_true", help="usar el conjunto inicial incluido aunque haya DIR")
     c.set_defaults(func=cmd_territories_load)
+    c = tsub.add_parser("group", help="Crea o actualiza un territorio que agrupa municipios (p. ej. Chile Emprende).",
+                        description="Un territorio personalizado agrupa municipios/comunas; las organizaciones "
+                                    "ligadas a él ven a las personas de todos sus miembros. Idempotente por código.")
+    c.add_argument("code", help="código propio del territorio, p. ej. LIMARI")
+    c.add_argument("name", help="nombre, p. ej. 'Territorio Limarí'")
+    c.add_argument("--country", default=None, help="país (por defecto SIEE_COUNTRY)")
+    c.add_argument("--member", action="append", required=True, metavar="CODE",
+                   help="código oficial de un municipio/comuna miembro (repetible)")
+    c.set_defaults(func=cmd_territories_group)
 
 
 def _source_dir(args) -> Path | None:
@@ -112,4 +121,22 @@ def cmd_taxonomy_search(args) -> int:
         via = f"  (por «{r['matched_label']}»)" if r["matched_label"] != r["label"] else ""
         print(f"{r['score']:.2f}  {kind:9}  {r['label']}{isco}{via}")
     print(f"{len(results)} resultados en {elapsed * 1000:.0f} ms.")
+    return 0
+
+
+def cmd_territories_group(args) -> int:
+    from django.conf import settings
+
+    from siee.cli import ensure_database
+    from siee.core.loaders import create_territory_group
+
+    ensure_database()
+    country = (args.country or settings.DEFAULT_COUNTRY).upper()
+    try:
+        group = create_territory_group(name=args.name, code=args.code, country=country, member_codes=args.member)
+    except ValueError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    members = ", ".join(m.name for m in group.members.order_by("code"))
+    print(f"Territorio {group.name} ({country}-{group.code}): {group.members.count()} municipios: {members}")
     return 0
