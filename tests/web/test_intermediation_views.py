@@ -23,6 +23,7 @@ from siee.intermediation.models import (
     ShortlistEntry,
 )
 from siee.matching.models import MatchingConfig
+from siee.matching.services import rank_candidates
 from siee.people.models import Person
 from siee.people.services import (
     add_experience,
@@ -144,6 +145,32 @@ def test_candidates_page_filters_by_minimum_score(client, actors, scenario):
     threshold = all_rows[1]["pct"]
     response = client.get(url, {"min_score": threshold})
     assert [r["label"] for r in response.context["rows"]] == [r["label"] for r in all_rows if r["score"] * 100 >= threshold]
+
+
+def test_candidates_page_paginates(client, actors, scenario, monkeypatch):
+    from siee.intermediation import views
+
+    monkeypatch.setattr(views, "CANDIDATES_PER_PAGE", 2)
+    login(client, actors["counsellor"])
+    url = reverse("intermediation:candidates", args=[scenario["vacancy"].pk])
+    first, second, last = (client.get(url, {"page": n}) for n in (1, 2, 3))
+    assert [r["rank"] for r in second.context["rows"]] == [3, 4]
+    whole = rank_candidates(actor=actors["counsellor"], vacancy_id=scenario["vacancy"].pk, top=5).results
+    assert [r["label"] for page in (first, second, last) for r in page.context["rows"]] == [r.label for r in whole]
+    html = second.content.decode()
+    assert '<span class="current">Página 2 de 3</span>' in html
+    assert '<a href="?page=3" rel="next">' in html
+    assert (last.context["has_next"], len(last.context["rows"])) == (False, 1)
+
+
+def test_candidates_page_filters_by_municipality(client, actors, scenario):
+    login(client, actors["counsellor"])
+    url = reverse("intermediation:candidates", args=[scenario["vacancy"].pk])
+    response = client.get(url, {"municipality": actors["bucaramanga"].pk})
+    assert len(response.context["rows"]) == 5
+    response = client.get(url, {"municipality": actors["cali"].pk})  # not one of the counsellor's territories
+    assert response.context["filter_form"].errors == {"municipality": ["Elija una opción de la lista."]}
+    assert len(response.context["rows"]) == 5  # an invalid filter is ignored, never widens the scope
 
 
 def test_vacancy_page_links_to_its_candidates(client, actors, scenario):
