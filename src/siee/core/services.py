@@ -114,3 +114,21 @@ def ensure_demo_admin() -> tuple[str, str, bool]:
             u.set_password(DEMO_ADMIN_PASSWORD)
             u.save()
     return DEMO_ADMIN_USERNAME, DEMO_ADMIN_PASSWORD, True
+
+
+@transaction.atomic
+def set_user_active(*, actor, user_id: int, active: bool) -> User:
+    """Agency admins deactivate (or reactivate) staff of their own organization; history is kept."""
+    if actor is None or not actor.is_agency_admin:
+        raise PermissionDenied(_("Solo un administrador puede cambiar usuarios."))
+    target = User.objects.filter(pk=user_id).first()
+    if target is None or (not actor.is_system_admin and target.organization_id != actor.organization_id):
+        from siee.core.errors import OutOfScope
+
+        raise OutOfScope(_("Usuario no encontrado."))
+    if target.pk == actor.pk:
+        raise ValidationFailed(_("No puede desactivar su propia cuenta."), field="user")
+    target.is_active = active
+    target.save(update_fields=["is_active"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=target, fields=["is_active"], detail={"active": active})
+    return target

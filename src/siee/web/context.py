@@ -19,6 +19,9 @@ _NAV = [
     ("people:me", _("Mi perfil"), "job_seeker"),
     ("employers:mine", _("Mis vacantes"), "employer"),
     ("employers:public_list", _("Ofertas de empleo"), "public_offers"),
+    ("intermediation:fairness", _("Equidad"), "aggregates"),
+    ("matching:weights", _("Pesos"), "agency_admin"),
+    ("accounts:staff", _("Equipo"), "agency_admin"),
     ("core:audit", _("Auditoría"), "agency_admin"),
 ]
 
@@ -32,6 +35,8 @@ def _allowed(user, who: str) -> bool:
         return True
     if who == "personal_data":
         return user.can_read_personal_data
+    if who == "aggregates":
+        return user.is_agency_admin or user.role == Role.ANALYST
     if who == "agency_admin":
         return user.is_agency_admin
     if who == "job_seeker":
