@@ -85,3 +85,12 @@ def test_index_sees_new_occupations_without_explicit_invalidation():
 @hypothesis_settings(max_examples=300, deadline=None)
 def test_fast_fold_equals_fold(text):
     assert fast_fold(text) == fold(text)
+
+
+def test_expand_query_replaces_whole_latin_american_words_only():
+    from siee.taxonomy.search import expand_query
+
+    assert expand_query("Excel avanzado") == "utilizar hojas de calculo"
+    assert expand_query("mesero con experiencia") == "camarero con experiencia"
+    assert expand_query("motocicleta") is None  # 'moto' only as a whole word
+    assert expand_query("soldador") is None

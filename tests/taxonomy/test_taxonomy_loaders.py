@@ -134,6 +134,12 @@ def test_full_esco_load(reference_dir, fresh_search_index):
     hits = search_concepts("soldador de tuberias", kind="occupation", limit=3)
     assert hits[0]["label"] == "soldador de tuberías/soldadora de tuberías"
     assert hits[0]["uri"].startswith("http://data.europa.eu/esco/occupation/")
+    # the examples, with Latin American words ESCO's Spain-Spanish labels lack
+    excel = [h for h in search_concepts("excel avanzado", kind="skill", limit=5) if h["uri"].startswith("http://data.europa.eu/")]
+    assert excel[0]["label"] == "utilizar hojas de cálculo"
+    assert search_concepts("ayudante de cosina", kind="occupation", limit=3)[0]["label"] == "ayudante de cocina"
+    waiter = [h for h in search_concepts("mesero", kind="occupation", limit=5) if h["uri"].startswith("http://data.europa.eu/")]
+    assert waiter[0]["label"] == "camarero/camarera" and waiter[0]["isco"] == "5131"
 
 
 def test_reload_restores_the_links_of_the_files():

@@ -260,8 +260,58 @@ def _score(query: str, choices: list[str], coverage: np.ndarray) -> np.ndarray:
     return np.maximum(scores, contained * coverage) / 100.0
 
 
+_SYNONYMS: list[tuple[str, str]] | None = None
+
+
+def _synonyms() -> list[tuple[str, str]]:
+    """(folded phrase, replacement) pairs, longest phrase first (``starter/search_synonyms.tsv``)."""
+    global _SYNONYMS
+    if _SYNONYMS is None:
+        from pathlib import Path
+
+        pairs = []
+        path = Path(__file__).parent / "starter" / "search_synonyms.tsv"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#") or "\t" not in line:
+                continue
+            left, right = line.split("\t", 1)
+            pairs.append((fold(left), right.strip()))
+        _SYNONYMS = sorted(pairs, key=lambda p: -len(p[0]))
+    return _SYNONYMS
+
+
+def expand_query(query: str) -> str | None:
+    """The query with Latin American words replaced by ESCO's ("excel avanzado" -> "utilizar hojas de
+    cálculo", "mesero" -> "camarero"), or None when no phrase applies. Whole words only."""
+    q = f" {fold(query)} "
+    changed = False
+    for left, right in _synonyms():
+        needle = f" {left} "
+        if needle in q:
+            q = q.replace(needle, f" {fold(right)} ")
+            changed = True
+    return q.strip() if changed else None
+
+
 def search_concepts(query: str, *, kind: str | None = None, limit: int = 10) -> list[dict]:
-    """Occupations and/or skills whose labels best match ``query`` (see the module docstring for the shape)."""
+    """Occupations and/or skills whose labels best match ``query`` (see the module docstring for the shape).
+
+    Latin American words missing from ESCO's Spanish labels are also searched through their ESCO equivalent
+    (``expand_query``); a concept found both ways keeps its better score."""
+    results = _search_labels(query, kind=kind, limit=limit)
+    expanded = expand_query(query) if query else None
+    if expanded and expanded != fold(query):
+        seen = {(r["kind"], r["id"]): r for r in results}
+        for r in _search_labels(expanded, kind=kind, limit=limit):
+            r = {**r, "score": round(min(r["score"], 0.99) * 0.97, 4)}
+            key = (r["kind"], r["id"])
+            if key not in seen or seen[key]["score"] < r["score"]:
+                seen[key] = r
+        results = sorted(seen.values(), key=lambda r: -r["score"])[:limit]
+    return results
+
+
+def _search_labels(query: str, *, kind: str | None = None, limit: int = 10) -> list[dict]:
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS} or None")
     q = fold(query)
