@@ -367,8 +367,10 @@ PERSON_FIELDS = (
     "nationality", "phone", "whatsapp", "email", "address", "municipality_id", "education_level_id", "status",
     "availability", "expected_wage", "willing_to_relocate", "interests", "languages", "migration_status",
     "arrival_date", "household_size", "disability", "disability_type", "ethnicity", "conflict_victim", "barriers",
-    "name_key", "organization_id", "registered_at", "updated_at",
+    "name_key", "organization_id", "registered_at", "updated_at", "max_hours_per_week",
 )
+# Most people can work a full week; some only part time (derived from the id so the random stream is unchanged).
+_DEMO_HOURS = (None, 48, 48, 48, 48, 48, 44, 36, 24, 20)
 
 
 def _generate_people(n, *, rng, seed, today, munis, muni_weights, org_id, bar, pool_data) -> int:
@@ -418,7 +420,8 @@ def _generate_people(n, *, rng, seed, today, munis, muni_weights, org_id, bar, p
             for pk, p in zip(ids, people, strict=True):
                 migrants += p["_migrant"]
                 rows.append((pk, *[p[f] for f in PERSON_FIELDS[1:29]],
-                             f"{fold_cached(p['first_names'])} {fold_cached(p['last_names'])}", org_id, now, now))
+                             f"{fold_cached(p['first_names'])} {fold_cached(p['last_names'])}", org_id, now, now,
+                             _DEMO_HOURS[(pk * 2654435761) % 10]))
                 gen.profile(pk, p, experiences, skills, desired, consents)
             insert_rows(Person, PERSON_FIELDS, rows)
             insert_rows(Experience, ("person_id", "occupation_id", "description", "employer_name", "country",

@@ -111,7 +111,7 @@ def _person_columns(person_filter: dict) -> dict:
 
     people = list(Person.objects.filter(**person_filter).order_by("id").values_list(
         "id", "municipality_id", "education_level_id", "expected_wage", "willing_to_relocate", "status",
-        "availability", "migration_status", "sex", "disability"))
+        "availability", "migration_status", "sex", "disability", "max_hours_per_week"))
     sub = {f"person__{k}": v for k, v in person_filter.items()}
     consent = set(Consent.objects.filter(revoked_at__isnull=True, **sub).values_list("person_id", flat=True))
     skills = list(PersonSkill.objects.filter(**sub).values_list("person_id", "skill_id"))
@@ -144,11 +144,12 @@ def _records(tax: E.Taxonomy, cols: dict) -> list[E.PersonRecord]:
         if k >= 0:
             desired[p].append(k)
     out = []
-    for pk, muni, edu, wage, reloc, status, avail, mig, sex, disab in cols["people"]:
+    for pk, muni, edu, wage, reloc, status, avail, mig, sex, disab, hours in cols["people"]:
         rank = tax.education_ranks.get(edu, -1) if edu is not None else -1
         out.append(E.PersonRecord(
             person_id=pk, municipality=tax.municipality_index(muni), education_rank=rank,
-            expected_wage=float(wage) if wage else math.nan, max_hours=math.nan, willing_to_relocate=bool(reloc),
+            expected_wage=float(wage) if wage else math.nan, max_hours=float(hours) if hours else math.nan,
+            willing_to_relocate=bool(reloc),
             eligible=pk in cols["consent"] and status == "active" and avail != "not_available",
             migration_class=_MIG.get(mig, 0), sex=_SEX.get(sex, 3), disability=bool(disab),
             skills=tuple(sorted(set(skills.get(pk, ())))), experience=dict(exp.get(pk, {})),

@@ -21,7 +21,7 @@ CHUNK = 5000
 _DB_FIELDS = [
     "id", "document_type", "document_number", "first_names", "last_names", "birth_date", "sex", "gender_identity",
     "nationality", "phone", "whatsapp", "email", "address", "municipality_id", "education_level_id", "status",
-    "availability", "expected_wage", "willing_to_relocate", "interests", "languages", "migration_status",
+    "availability", "expected_wage", "willing_to_relocate", "max_hours_per_week", "interests", "languages", "migration_status",
     "arrival_date", "household_size", "disability", "disability_type", "ethnicity", "conflict_victim", "barriers",
 ]
 

@@ -110,6 +110,8 @@ class PersonForm(SieeFormMixin, forms.Form):
     expected_wage = forms.IntegerField(label=_("Aspiración salarial mensual"), required=False, min_value=0,
                                        max_value=1_000_000_000)
     willing_to_relocate = forms.BooleanField(label=_("Dispuesta a trasladarse a otro municipio"), required=False)
+    max_hours_per_week = forms.IntegerField(label=_("Horas semanales que puede trabajar (máximo)"), required=False,
+                                            min_value=1, max_value=84)
     languages = forms.CharField(label=_("Idiomas"), max_length=200, required=False, help_text=_("p. ej. es:nativo, en:básico"))
     interests = forms.CharField(label=_("Intereses"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     desired_occupations = forms.ModelMultipleChoiceField(
@@ -140,7 +142,8 @@ class PersonForm(SieeFormMixin, forms.Form):
     IDENTITY = ("first_names", "last_names", "document_type", "document_number", "nationality", "birth_date", "sex",
                 "gender_identity")
     CONTACT = ("phone", "whatsapp", "email", "address", "municipality_code")
-    PROFILE = ("education_level", "availability", "expected_wage", "willing_to_relocate", "languages", "interests",
+    PROFILE = ("education_level", "availability", "expected_wage", "willing_to_relocate", "max_hours_per_week",
+               "languages", "interests",
                "desired_occupations")
     CONSENT = ("consent", "consent_purpose", "consent_channel")
 
@@ -162,7 +165,7 @@ class PersonForm(SieeFormMixin, forms.Form):
     def initial_for(cls, person) -> dict:
         data = {name: getattr(person, name) for name in (*cls.IDENTITY, "phone", "whatsapp", "email", "address",
                                                          "availability", "expected_wage", "willing_to_relocate",
-                                                         "languages", "interests", *cls.SENSITIVE)}
+                                                         "max_hours_per_week", "languages", "interests", *cls.SENSITIVE)}
         data["municipality_code"] = person.municipality.key
         data["education_level"] = person.education_level.code if person.education_level_id else ""
         data["desired_occupations"] = list(person.desired_occupations.all())

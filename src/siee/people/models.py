@@ -96,6 +96,7 @@ class Person(models.Model):
     availability = models.CharField(_("disponibilidad"), max_length=20, choices=Availability.choices, default=Availability.IMMEDIATE)
     expected_wage = models.PositiveIntegerField(_("aspiración salarial mensual"), null=True, blank=True)
     willing_to_relocate = models.BooleanField(_("dispuesta a trasladarse"), default=False)
+    max_hours_per_week = models.PositiveSmallIntegerField(_("horas semanales que puede trabajar (máximo)"), null=True, blank=True)
     desired_occupations = models.ManyToManyField(Occupation, blank=True, related_name="+", verbose_name=_("ocupaciones deseadas"))
     interests = models.TextField(_("intereses"), blank=True)
     languages = models.CharField(_("idiomas"), max_length=200, blank=True, help_text=_("p. ej. es:nativo, en:básico"))

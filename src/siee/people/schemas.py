@@ -42,6 +42,7 @@ class _PersonFields(Schema):
     availability: Availability | None = None
     expected_wage: int | None = Field(None, ge=0, le=1_000_000_000)
     willing_to_relocate: bool | None = None
+    max_hours_per_week: int | None = Field(None, ge=1, le=84)
     desired_occupations: list[str] | None = Field(None, description="URIs de ocupaciones")
     interests: str | None = Field(None, max_length=2000)
     languages: str | None = Field(None, max_length=200)
@@ -201,6 +202,7 @@ class PersonDetail(PersonSummary):
     availability: str
     expected_wage: int | None
     willing_to_relocate: bool
+    max_hours_per_week: int | None = None
     interests: str
     languages: str
     merged_into_id: int | None
@@ -243,7 +245,7 @@ def person_profile(person, *, include_sensitive: bool) -> dict:
     data = person_summary(person)
     data.update({k: getattr(person, k) for k in (
         "sex", "gender_identity", "nationality", "phone", "whatsapp", "email", "address", "availability",
-        "expected_wage", "willing_to_relocate", "interests", "languages", "merged_into_id")})
+        "expected_wage", "willing_to_relocate", "max_hours_per_week", "interests", "languages", "merged_into_id")})
     data["education_level"] = person.education_level.code if person.education_level_id else None
     data["has_consent"] = person.has_consent()
     data["desired_occupations"] = [_ref(o) for o in person.desired_occupations.order_by("label")]

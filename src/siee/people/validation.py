@@ -26,7 +26,7 @@ from siee.people.models import (
 PERSON_COLUMNS = [
     "id", "document_type", "document_number", "first_names", "last_names", "birth_date", "sex",
     "gender_identity", "nationality", "phone", "whatsapp", "email", "address", "municipality_code",
-    "education_level", "status", "availability", "expected_wage", "willing_to_relocate",
+    "education_level", "status", "availability", "expected_wage", "willing_to_relocate", "max_hours_per_week",
     "desired_occupations", "interests", "languages", "migration_status", "arrival_date", "household_size",
     "disability", "disability_type", "ethnicity", "conflict_victim", "barriers", "consent_date",
     "consent_channel", "consent_version",
@@ -202,7 +202,7 @@ def clean_person(raw: dict, maps: ReferenceMaps, *, today: dt.date | None = None
     if not partial or present("migration_status"):
         out["migration_status"] = _choice(raw.get("migration_status"), _MIGRATION_STATUSES, "migration_status", errors, default=MigrationStatus.NATIONAL)
 
-    for name, maximum in (("expected_wage", 1_000_000_000), ("household_size", 40)):
+    for name, maximum in (("expected_wage", 1_000_000_000), ("household_size", 40), ("max_hours_per_week", 84)):
         if not partial or present(name):
             try:
                 out[name] = parse.parse_int(raw.get(name), minimum=0 if name == "expected_wage" else 1, maximum=maximum)
@@ -267,7 +267,7 @@ def clean_person(raw: dict, maps: ReferenceMaps, *, today: dt.date | None = None
 PERSON_MODEL_FIELDS = (
     "document_type", "document_number", "first_names", "last_names", "birth_date", "sex", "gender_identity",
     "nationality", "phone", "whatsapp", "email", "address", "municipality_id", "education_level_id", "status",
-    "availability", "expected_wage", "willing_to_relocate", "interests", "languages", "migration_status",
+    "availability", "expected_wage", "willing_to_relocate", "max_hours_per_week", "interests", "languages", "migration_status",
     "arrival_date", "household_size", "disability", "disability_type", "ethnicity", "conflict_victim", "barriers",
 )
 
