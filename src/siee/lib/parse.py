@@ -14,8 +14,16 @@ _FALSE = {"0", "no", "n", "false", "f", "falso", ""}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y")
 
 
+_THOUSANDS_RE = re.compile(r"\d{1,3}([.,]\d{3})+")
+_SEPARATORS_RE = re.compile(r"[.,]")
+_ZERO_DECIMALS_RE = re.compile(r"-?\d+[.,]0+")
+_DATE_SHAPE_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}")
+
+
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    if value is None or value == "":
+        return True
+    return type(value) is str and not value.strip()
 
 
 def parse_date(value) -> dt.date | None:
@@ -33,7 +41,7 @@ def parse_date(value) -> dt.date | None:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}", text):
+    if _DATE_SHAPE_RE.fullmatch(text):
         raise ValueError(f"fecha imposible: {text!r}")
     raise ValueError(f"fecha no válida: {text!r} (use AAAA-MM-DD o DD/MM/AAAA)")
 
@@ -52,10 +60,12 @@ def parse_int(value, *, minimum: int | None = None, maximum: int | None = None) 
     else:
         text = str(value).strip().replace(" ", "").replace("$", "")
         # "1.300.000" and "1,300,000" are thousands separators in the field
-        if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
-            text = re.sub(r"[.,]", "", text)
-        elif re.fullmatch(r"-?\d+[.,]0+", text):
-            text = re.split(r"[.,]", text)[0]
+        if text.isdigit():
+            pass
+        elif _THOUSANDS_RE.fullmatch(text):
+            text = _SEPARATORS_RE.sub("", text)
+        elif _ZERO_DECIMALS_RE.fullmatch(text):
+            text = _SEPARATORS_RE.split(text)[0]
         try:
             number = int(text)
         except ValueError:

@@ -134,7 +134,7 @@ def clean_person(raw: dict, maps: ReferenceMaps, *, today: dt.date | None = None
                         ("interests", 2000), ("languages", 200), ("disability_type", 100), ("ethnicity", 60)):
         if not partial or present(name):
             value = str(raw.get(name) or "").strip()
-            value = re.sub(r"\s+", " ", value) if name in ("first_names", "last_names") else value
+            value = " ".join(value.split()) if name in ("first_names", "last_names") else value
             if len(value) > limit:
                 errors.append((name, f"demasiado largo (máximo {limit} caracteres)"))
                 value = value[:limit]
