@@ -7,23 +7,35 @@ import unicodedata
 from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^0-9a-zñ]+")
-_SPACES = re.compile(r"\s+")
 
 STOPWORDS = frozenset(
     "a al con de del el en la las lo los o para por se sin su sus u un una y e".split()
 )
 
 
+class _FoldTable(dict):
+    """Per-character table for ``str.translate``: a lower-case character without its accents (ñ kept)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        value = ch if ch == "ñ" else "".join(
+            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+        )
+        self[code] = value
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str | None) -> str:
     """Lower-case, strip accents (keeping ñ), collapse punctuation and spaces."""
     if not text:
         return ""
-    text = text.lower().replace("ñ", "\x00")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.replace("\x00", "ñ")
-    text = _NON_WORD.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = lowered.translate(_FOLD_TABLE)
+    return " ".join(_NON_WORD.sub(" ", lowered).split())
 
 
 @lru_cache(maxsize=1)

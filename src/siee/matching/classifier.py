@@ -50,7 +50,6 @@ from __future__ import annotations
 import math
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -79,36 +78,14 @@ SKILL_LIGHT_WEIGHT = 0.2  # weight of the verbs that open skill labels (classify
 BATCH = 64  # queries per vectorised block
 W_CHAR, W_WORD, W_FUZZ = 0.4, 0.4, 0.2
 
-_NON_WORD = re.compile(r"[^0-9a-zñ]+")
+from siee.lib.text import fold  # noqa: E402  (table-driven folding shared with the label search)
+
 _CLAUSE = re.compile(r"[.;:!?¡¿\n\r()\[\]|•·*\-–—/,]+")
 _CAPS = re.compile(r"\b[A-ZÁÉÍÓÚÑÜ]{2,}(?:[\s]+(?:[A-ZÁÉÍÓÚÑÜ]{2,}|de|del|y|en|para|con|DE|DEL|Y|EN))*\b")
 _HIRING = frozenset(
     "requiere requieren requerimos necesita necesitan necesitamos busca buscan buscamos solicita solicitan "
     "solicitamos contratar contrata vacante cargo puesto oferta vincular convocatoria".split()
 )
-
-
-class _FoldTable(dict):
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        value = ch if ch == "ñ" else "".join(
-            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
-        )
-        self[code] = value
-        return value
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def fold(text: str | None) -> str:
-    """Lower case, accents removed (ñ kept), anything but letters and digits → one space."""
-    if not text:
-        return ""
-    lowered = text.lower()
-    if not lowered.isascii():
-        lowered = lowered.translate(_FOLD_TABLE)
-    return " ".join(_NON_WORD.sub(" ", lowered).split())
 
 
 def split_gendered(label: str) -> list[str]:

@@ -28,10 +28,8 @@ query at least 0.9 (0.85 when the query ends mid-word). Results are grouped by c
 from __future__ import annotations
 
 import bisect
-import re
 import threading
 import time
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -39,32 +37,8 @@ from rapidfuzz import fuzz, process
 
 from siee.lib.text import STOPWORDS, fold, split_gendered
 
-_NON_WORD = re.compile(r"[^0-9a-zñ]+")
+fast_fold = fold  # kept for callers; the table-driven folding now lives in siee.lib.text.fold
 
-
-class _FoldTable(dict):
-    """Per-character table for ``str.translate``: what ``fold`` does to one (already lower-case) character."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        value = ch if ch == "ñ" else "".join(
-            c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
-        )
-        self[code] = value
-        return value
-
-
-_FOLD_TABLE = _FoldTable()
-
-
-def fast_fold(text: str | None) -> str:
-    """Same result as ``siee.lib.text.fold`` (tested), about five times faster: used to build the index."""
-    if not text:
-        return ""
-    lowered = text.lower()
-    if not lowered.isascii():
-        lowered = lowered.translate(_FOLD_TABLE)
-    return " ".join(_NON_WORD.sub(" ", lowered).split())
 
 KINDS = ("occupation", "skill")
 MAX_CANDIDATES = 400  # labels scored per query, best word coverage first, then closest length
