@@ -13,35 +13,7 @@ import pytest
 from factories import Api, actors, fast_passwords  # noqa: F401
 from siee.cli import build_parser
 
-
-@pytest.fixture(scope="module")
-def starter(django_db_setup, django_db_blocker):
-    """The starter taxonomy alone (other concepts removed inside a transaction rolled back after the module)."""
-    from django.db import transaction
-
-    from siee.matching.classifier_django import invalidate_classifier
-    from siee.taxonomy.loaders import load_taxonomy
-    from siee.taxonomy.models import Occupation, OccupationSkill, Skill
-
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            OccupationSkill.objects.exclude(occupation__source="starter").delete()
-            OccupationSkill.objects.exclude(skill__source="starter").delete()
-            Occupation.objects.exclude(source="starter").delete()
-            Skill.objects.exclude(source="starter").delete()
-            if not Occupation.objects.exists():
-                load_taxonomy(source_dir=None)
-            invalidate_classifier()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            invalidate_classifier()
-
-
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("starter")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("starter_only")]
 OCC = "urn:siee:occupation:"
 
 
