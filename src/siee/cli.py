@@ -18,6 +18,9 @@ COMMAND_MODULES = [
     "siee.employers.commands",
     "siee.matching.commands",
     "siee.intermediation.commands",
+    "siee.observatory.commands",
+    "siee.training.commands",
+    "siee.enterprise.commands",
     "siee.web.commands",
 ]
 

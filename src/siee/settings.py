@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "siee.employers",
     "siee.matching",
     "siee.intermediation",
+    "siee.observatory",
+    "siee.training",
+    "siee.enterprise",
     "siee.web",
 ]
 

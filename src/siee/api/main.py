@@ -179,6 +179,9 @@ def _register_routers() -> None:
         ("siee.matching.api", "/matching/", "emparejamiento"),
         ("siee.matching.classify_api", "/classify/", "clasificación"),
         ("siee.intermediation.api", "/intermediation/", "intermediación"),
+        ("siee.observatory.api", "/observatory/", "observatorio"),
+        ("siee.training.api", "/training/", "formación"),
+        ("siee.enterprise.api", "/enterprise/", "emprendimiento"),
     ):
         try:
             module = importlib.import_module(module_name)

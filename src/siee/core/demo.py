@@ -572,13 +572,38 @@ def generate_demo(*, people: int, vacancies: int, seed: int, territory: str | No
     from siee.core.models import AuditAction
 
     history_stats = _intermediation_history(seed, progress) if history else None
+    extras = _demo_extras(seed, progress) if history else {}
     stats = {"people": people, "migrants": migrants, "employers": n_emp, "vacancies": n_vac, "territory": label,
              "organization": org.name, "seed": seed, "seconds": time.perf_counter() - started}
     if history_stats is not None:
         stats["history"] = history_stats
+    if extras:
+        stats["extras"] = extras
     audit.record(actor=None, action=AuditAction.CREATE, object_type="demo", detail={
         k: v for k, v in stats.items() if k != "seconds"})
     return stats
+
+
+# Domain apps that add their own demo data after people, vacancies and the intermediation history exist. Each
+# module exposes `generate(*, seed: int, progress: bool) -> dict` (counts to print). Order matters: enterprise
+# (procurement needs) before training (gaps read them), observatory last (it aggregates everything).
+DEMO_EXTRAS = ["siee.enterprise.demo", "siee.training.demo", "siee.observatory.demo"]
+
+
+def _demo_extras(seed: int, progress: bool) -> dict:
+    import importlib
+
+    results = {}
+    for name in DEMO_EXTRAS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # that app has no demo data (yet)
+            raise
+        result = module.generate(seed=seed, progress=progress) or {}
+        results[name.split(".")[1]] = {k: v for k, v in result.items() if k != "seconds"}
+    return results
 
 
 def _intermediation_history(seed: int, progress: bool) -> dict | None:

@@ -149,6 +149,8 @@ def cmd_demo(args) -> int:
         h = stats["history"]
         print(f"Historial de intermediación: {h['referrals']} remisiones, {h['placements']} colocaciones, "
               f"{h['follow_ups']} seguimientos ({h['follow_ups_overdue']} vencidos).")
+    for area, counts in stats.get("extras", {}).items():
+        print(f"Demostración de {area}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
     print(f"Demostración creada: {stats['people']} personas ({stats['migrants']} migrantes), "
           f"{stats['employers']} empleadores, {stats['vacancies']} vacantes en {stats['territory']} "
           f"({stats['seconds']:.1f} s).")

@@ -16,9 +16,15 @@ _NAV = [
     ("employers:vacancies", _("Vacantes"), "personal_data"),
     ("web:import", _("Importar"), "personal_data"),
     ("intermediation:follow_ups", _("Seguimientos"), "personal_data"),
+    ("training:courses", _("Formación"), "personal_data"),
+    ("enterprise:initiatives", _("Emprendimiento"), "personal_data"),
     ("people:me", _("Mi perfil"), "job_seeker"),
     ("employers:mine", _("Mis vacantes"), "employer"),
     ("employers:public_list", _("Ofertas de empleo"), "public_offers"),
+    ("training:public_courses", _("Cursos"), "public_offers"),
+    ("enterprise:catalog", _("Catálogo"), "public_offers"),
+    ("observatory:public_index", _("Observatorio"), "public_offers"),
+    ("observatory:dashboard", _("Observatorio"), "observatory"),
     ("intermediation:fairness", _("Equidad"), "aggregates"),
     ("matching:weights", _("Pesos"), "agency_admin"),
     ("accounts:staff", _("Equipo"), "agency_admin"),
@@ -37,6 +43,8 @@ def _allowed(user, who: str) -> bool:
         return user.can_read_personal_data
     if who == "aggregates":
         return user.is_agency_admin or user.role == Role.ANALYST
+    if who == "observatory":  # aggregates: staff and analysts
+        return user.can_read_personal_data or user.role == Role.ANALYST
     if who == "agency_admin":
         return user.is_agency_admin
     if who == "job_seeker":

@@ -33,4 +33,7 @@ urlpatterns = [
     path("personas/", include("siee.people.urls")),
     path("", include("siee.employers.urls")),
     path("", include("siee.intermediation.urls")),
+    path("", include("siee.observatory.urls")),
+    path("", include("siee.training.urls")),
+    path("", include("siee.enterprise.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EnterpriseConfig(AppConfig):
+    name = "siee.enterprise"
+    verbose_name = "Emprendimiento y mercados"

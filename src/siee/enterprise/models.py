@@ -1,0 +1,3 @@
+"""Models of the enterprise app."""
+
+from django.db import models  # noqa: F401
