@@ -1,0 +1,330 @@
+"""Fact sources ("measures") and the refresh that aggregates them into `ObservatoryFact`.
+
+A measure is a `MeasureSpec`: a model, the date that places a record in a month, the path to its municipality,
+where its person / job dimensions come from, an optional value (summed into `total`, or kept as an exact
+histogram in `bucket` for medians), optional filters, and for rankings the item (e.g. skill id). The refresh runs
+one set-based GROUP BY per measure through the ORM (identical on SQLite and PostgreSQL: months and ages are
+computed by Django in the configured time zone), merges the groups in Python and bulk-inserts them.
+
+Apps add measures in `siee/<app>/indicators.py` (see `siee.observatory.registry` and docs/observatory-engine.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Case, CharField, Count, F, Max, Q, Sum, Value, When
+from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
+from django.utils import timezone
+
+from siee.observatory import engine
+
+FACT_KEY = ("month", "territory_id") + engine.FACT_COLUMNS + ("item", "bucket")
+
+
+@dataclass
+class MeasureSpec:
+    """Declarative fact source. Paths are Django lookups from `model` (e.g. "person__municipality_id")."""
+
+    code: str
+    label: str
+    model: str  # "app_label.ModelName"
+    date: str  # DateField or DateTimeField path: the month of the record
+    territory: str  # path to the municipality id
+    person: str | None = None  # path prefix of the person ("" when the model is Person): person dimensions
+    job: dict[str, str] = field(default_factory=dict)  # {"isco4": path, "isic_section": path, "employer_size": path}
+    education: str | None = None  # path to an education level code when not the person's (e.g. vacancy's)
+    filter: dict | Callable[[], Q] | None = None  # lookups or a callable returning Q
+    exclude: dict | None = None
+    value: str | None = None  # path summed into `total` (posts, wage)
+    histogram: bool = False  # keep exact values in `bucket` (medians)
+    value_fn: Callable[[dict], int | None] | None = None  # python value from `raw` fields (e.g. days between)
+    raw: dict[str, object] = field(default_factory=dict)  # name -> path or expression, fetched for value_fn
+    item: str | None = None  # path of the ranked item (ranking measures)
+    item_label: Callable[[list[str]], dict[str, str]] | None = None
+    unit: str = ""
+    rows: Callable[[], Iterable[dict]] | None = None  # fully custom source: yields fact dicts (see FACT_KEY)
+    dimension_list: tuple[str, ...] | None = None  # for `rows` sources: the dimensions they fill
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        if self.dimension_list is not None:
+            return ("territory",) + tuple(d for d in self.dimension_list if d != "territory")
+        dims = ["territory"]
+        if self.person is not None:
+            dims += list(engine.PERSON_DIMENSIONS)
+        elif self.education:
+            dims.append("education_level")
+        if "isco4" in self.job:
+            dims += ["isco1", "isco2", "isco3", "isco4"]
+        dims += [d for d in ("isic_section", "employer_size") if d in self.job]
+        return tuple(dims)
+
+    def info(self) -> engine.MeasureInfo:
+        return engine.MeasureInfo(code=self.code, dimensions=self.dimensions,
+                                  has_value=bool(self.value or self.value_fn), histogram=self.histogram,
+                                  ranking=bool(self.item))
+
+    def model_class(self):
+        return apps.get_model(self.model)
+
+    def fingerprint(self) -> str:
+        """Cheap change detector: the highest primary key of the source table (an indexed MAX)."""
+        if self.rows is not None:
+            return ""
+        model = self.model_class()
+        top = model.objects.aggregate(m=Max("pk"))["m"]
+        return f"{self.model}:{top or 0}"
+
+    # --- aggregation -------------------------------------------------------------------------------------
+    def queryset(self):
+        qs = self.model_class().objects.all()
+        if callable(self.filter):
+            qs = qs.filter(self.filter())
+        elif self.filter:
+            qs = qs.filter(**self.filter)
+        if self.exclude:
+            qs = qs.exclude(**self.exclude)
+        return qs
+
+    def expressions(self) -> dict[str, object]:
+        exprs: dict[str, object] = {"_month": TruncMonth(self.date), "_territory_id": F(self.territory)}
+        p = self.person
+        if p is not None:
+            exprs["sex"] = F(p + "sex")
+            exprs["nationality"] = F(p + "nationality")
+            exprs["migratory_status"] = F(p + "migration_status")
+            exprs["disability"] = Case(When(**{p + "disability": True}, then=Value("S")), default=Value("N"),
+                                       output_field=CharField())
+            exprs["education_level"] = F(p + "education_level__code")
+            exprs["_birth_year"] = ExtractYear(p + "birth_date")
+            exprs["_event_year"] = ExtractYear(self.date)
+        elif self.education:
+            exprs["education_level"] = F(self.education)
+        for dim, path in self.job.items():
+            exprs[dim] = F(path)
+        if self.item:
+            exprs["item"] = F(self.item)
+        if self.value and self.histogram and not self.value_fn:
+            exprs["bucket"] = F(self.value)
+        for name, path in self.raw.items():
+            exprs["_" + name] = F(path) if isinstance(path, str) else path
+        return exprs
+
+    def fact_rows(self) -> Iterable[dict]:
+        """Aggregated fact dicts (keys FACT_KEY + count, total), merged across the SQL groups."""
+        if self.rows is not None:
+            yield from _merge(self.rows())
+            return
+        # Annotation names carry a prefix so they never clash with the model's own fields (Person.sex...).
+        exprs = {"f" + name: expr for name, expr in self.expressions().items()}
+        names = list(exprs)
+        aggs = {"f_count": Count("pk")}
+        if self.value:
+            aggs["f_total"] = Sum(self.value)
+        qs = self.queryset().annotate(**exprs).values(*names).annotate(**aggs).order_by()
+        rows = ({k[1:]: v for k, v in row.items()} for row in qs.iterator(chunk_size=20000))
+        yield from _merge(self._convert(row) for row in rows)
+
+    def _convert(self, row: dict) -> dict:
+        out = {k: row.get(k) for k in FACT_KEY}
+        out["month"] = _month(row["_month"])
+        out["territory_id"] = row["_territory_id"]
+        if "_birth_year" in row:
+            by, ey = row.get("_birth_year"), row.get("_event_year")
+            out["age_group"] = engine.age_group(ey - by) if (by and ey) else ""
+        if self.value_fn is not None:
+            raw = {k[1:]: v for k, v in row.items() if k.startswith("_")}
+            value = self.value_fn(raw)
+            if self.histogram:
+                out["bucket"] = value
+            out["total"] = (value or 0) * row["_count"]
+        else:
+            out["total"] = row.get("_total") or 0
+        out["count"] = row["_count"]
+        if out.get("item") is not None:
+            out["item"] = str(out["item"])
+        return out
+
+
+def _month(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        value = value.date()
+    return value.replace(day=1)
+
+
+def _merge(rows: Iterable[dict]) -> Iterable[dict]:
+    acc: dict[tuple, list[int]] = {}
+    for row in rows:
+        if row.get("month") is None or row.get("territory_id") is None:
+            continue
+        key = tuple(_norm(k, row.get(k)) for k in FACT_KEY)
+        slot = acc.get(key)
+        if slot is None:
+            acc[key] = [int(row.get("count") or 0), int(row.get("total") or 0)]
+        else:
+            slot[0] += int(row.get("count") or 0)
+            slot[1] += int(row.get("total") or 0)
+    for key, (count, total) in acc.items():
+        out = dict(zip(FACT_KEY, key, strict=True))
+        out["count"], out["total"] = count, total
+        yield out
+
+
+def _norm(name: str, value):
+    if name == "bucket":
+        return None if value is None else int(value)
+    if name in ("month", "territory_id"):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "S" if value else "N"
+    return str(value)
+
+
+def _days(a, b) -> int | None:
+    if a is None or b is None:
+        return None
+    if isinstance(a, dt.datetime):
+        a = a.date()
+    if isinstance(b, dt.datetime):
+        b = b.date()
+    return max(0, (b - a).days)
+
+
+# --- built-in measures over people, employers, vacancies and intermediation ---------------------------------
+
+def _job(prefix: str) -> dict[str, str]:
+    """Job dimensions reached through a vacancy (occupation) and its employer (sector, size)."""
+    return {"isco4": f"{prefix}occupation__isco_code", "isic_section": f"{prefix}employer__sector__section",
+            "employer_size": f"{prefix}employer__size"}
+
+
+def _placement_job() -> dict[str, str]:
+    return {"isco4": "vacancy__occupation__isco_code", "isic_section": "employer__sector__section",
+            "employer_size": "employer__size"}
+
+
+def builtin_measures() -> list[MeasureSpec]:
+    not_merged = {"status": "merged"}
+    placed = dict(model="intermediation.Placement", date="start_date", territory="person__municipality_id",
+                  person="person__", job=_placement_job())
+    out = [
+        MeasureSpec("people_registered", "Personas registradas", "people.Person", "registered_at",
+                    "municipality_id", person="", exclude=not_merged, unit="personas"),
+        MeasureSpec("people_active", "Personas activas buscando empleo", "people.Person", "registered_at",
+                    "municipality_id", person="", filter={"status": "active"}, unit="personas"),
+        MeasureSpec("expected_wage", "Aspiración salarial de las personas registradas", "people.Person",
+                    "registered_at", "municipality_id", person="", exclude=not_merged,
+                    filter={"expected_wage__isnull": False}, value="expected_wage", histogram=True, unit="COP"),
+        MeasureSpec("vacancies_posted", "Vacantes publicadas (valor: puestos)", "employers.Vacancy", "created_at",
+                    "municipality_id", job=_job(""), education="education_level__code", exclude={"status": "draft"},
+                    value="posts", unit="vacantes"),
+        MeasureSpec("vacancy_wage", "Salario ofrecido (mínimo del rango)", "employers.Vacancy", "created_at",
+                    "municipality_id", job=_job(""), education="education_level__code", exclude={"status": "draft"},
+                    filter={"wage_min__isnull": False}, value="wage_min", histogram=True, unit="COP"),
+        MeasureSpec("employers_registered", "Empleadores registrados", "employers.Employer", "created_at",
+                    "municipality_id", job={"isic_section": "sector__section", "employer_size": "size"},
+                    unit="empleadores"),
+        MeasureSpec("applications", "Postulaciones", "intermediation.Application", "created_at",
+                    "person__municipality_id", person="person__", job=_job("vacancy__"), unit="postulaciones"),
+        MeasureSpec("referrals", "Remisiones", "intermediation.Referral", "referred_at", "person__municipality_id",
+                    person="person__", job=_job("vacancy__"), exclude={"status": "withdrawn"}, unit="remisiones"),
+        MeasureSpec("placements", "Colocaciones (valor: salario mensual)", value="monthly_wage", unit="colocaciones",
+                    **placed),
+        MeasureSpec("placements_formal", "Colocaciones en empleo formal", filter={"formal": True},
+                    unit="colocaciones", **placed),
+        MeasureSpec("placement_wage", "Salario de las colocaciones", value="monthly_wage", histogram=True,
+                    unit="COP", **placed),
+        MeasureSpec("time_to_fill", "Días entre la publicación de la vacante y el inicio del empleo",
+                    filter={"vacancy__isnull": False}, histogram=True, value_fn=lambda r: _days(r["posted"], r["start"]),
+                    raw={"posted": TruncDate("vacancy__created_at"), "start": "start_date"}, unit="días", **placed),
+        MeasureSpec("days_to_placement", "Días entre el registro de la persona y su colocación", histogram=True,
+                    value_fn=lambda r: _days(r["registered"], r["start"]),
+                    raw={"registered": TruncDate("person__registered_at"), "start": "start_date"}, unit="días",
+                    **placed),
+        MeasureSpec("skill_demand", "Habilidades pedidas por las vacantes publicadas", "employers.VacancySkill",
+                    "vacancy__created_at", "vacancy__municipality_id", job=_job("vacancy__"),
+                    exclude={"vacancy__status": "draft"}, item="skill_id", item_label=_skill_labels, unit="vacantes"),
+        MeasureSpec("skill_demand_open", "Habilidades pedidas por las vacantes abiertas", "employers.VacancySkill",
+                    "vacancy__created_at", "vacancy__municipality_id", job=_job("vacancy__"),
+                    filter={"vacancy__status": "open"}, item="skill_id", item_label=_skill_labels, unit="vacantes"),
+        MeasureSpec("skill_supply_active", "Habilidades de las personas activas", "people.PersonSkill",
+                    "person__registered_at", "person__municipality_id", person="person__",
+                    filter={"person__status": "active"}, item="skill_id", item_label=_skill_labels, unit="personas"),
+    ]
+    for months in (3, 6, 12):
+        base = dict(model="intermediation.FollowUp", date="due_date", territory="placement__person__municipality_id",
+                    person="placement__person__",
+                    job={"isco4": "placement__vacancy__occupation__isco_code",
+                         "isic_section": "placement__employer__sector__section",
+                         "employer_size": "placement__employer__size"})
+        done = {"months_after": months, "done_at__isnull": False, "still_employed__isnull": False}
+        out.append(MeasureSpec(f"followups_{months}m", f"Seguimientos realizados a {months} meses", filter=done,
+                               unit="seguimientos", **base))
+        out.append(MeasureSpec(f"employed_{months}m", f"Personas que siguen empleadas a {months} meses",
+                               filter={**done, "still_employed": True}, unit="personas", **base))
+    return out
+
+
+def _skill_labels(ids: list[str]) -> dict[str, str]:
+    from siee.taxonomy.models import Skill
+
+    pks = [int(i) for i in ids if str(i).isdigit()]
+    return {str(pk): label for pk, label in Skill.objects.filter(pk__in=pks).values_list("pk", "label")}
+
+
+# --- refresh ---------------------------------------------------------------------------------------------
+
+_INSERT_NAMES = ("measure",) + FACT_KEY + ("count", "total")
+
+
+def refresh_facts(measures: Iterable[MeasureSpec] | None = None, *, progress: bool = False) -> dict[str, int]:
+    """Rebuild the facts of the given measures (all registered ones by default). Idempotent; each measure is
+    replaced atomically. Returns rows written per measure."""
+    from siee.core.imports import insert_rows
+    from siee.observatory.models import FactFillState, ObservatoryFact
+    from siee.observatory.registry import all_measures
+
+    specs = list(measures) if measures is not None else list(all_measures().values())
+    written: dict[str, int] = {}
+    for spec in specs:
+        started = time.perf_counter()
+        fingerprint = spec.fingerprint()
+        rows = [(spec.code,) + tuple(r[k] for k in FACT_KEY) + (r["count"], r["total"]) for r in spec.fact_rows()]
+        with transaction.atomic():
+            ObservatoryFact.objects.filter(measure=spec.code).delete()
+            insert_rows(ObservatoryFact, _INSERT_NAMES, rows)
+            FactFillState.objects.update_or_create(
+                measure=spec.code,
+                defaults={"fingerprint": fingerprint, "refreshed_at": timezone.now(), "rows": len(rows),
+                          "seconds": time.perf_counter() - started},
+            )
+        written[spec.code] = len(rows)
+        if progress:
+            print(f"  {spec.code}: {len(rows)} filas agregadas ({time.perf_counter() - started:.1f} s)")
+    return written
+
+
+def stale_measures(specs: Iterable[MeasureSpec]) -> list[MeasureSpec]:
+    """Measures never aggregated or whose source fingerprint changed since."""
+    from siee.observatory.models import FactFillState
+
+    specs = list(specs)
+    states = dict(FactFillState.objects.filter(measure__in=[s.code for s in specs]).values_list("measure", "fingerprint"))
+    fingerprints: dict[str, str] = {}
+    stale = []
+    for spec in specs:
+        if spec.model not in fingerprints:
+            fingerprints[spec.model] = spec.fingerprint()
+        if spec.code not in states or (spec.rows is None and states[spec.code] != fingerprints[spec.model]):
+            stale.append(spec)
+    return stale
