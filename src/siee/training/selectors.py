@@ -165,3 +165,44 @@ def contracts_for(user) -> QuerySet[ResultsContract]:
 
 def get_contract_for(user, contract_id) -> ResultsContract:
     return _get(contracts_for(user), ResultsContract, user, contract_id, _("Contrato no encontrado."))
+
+
+# --- gap analysis (aggregates) and a person's gaps -------------------------------------------------------------
+
+def territory_gaps(user, *, territory: str, period: str | None = None, top: int | None = 20,
+                   order: str = "gap") -> dict:
+    """Ranked skill gaps of a territory. Aggregates only: staff and analysts may read them; `user` None is the
+    system (CLI)."""
+    from siee.core.selectors import find_territory, territory_subtree_ids
+    from siee.training.gaps import compute_skill_gaps, parse_period
+
+    if user is not None and not (user.is_authenticated and (user.can_read_personal_data or user.role == Role.ANALYST)):
+        raise PermissionDenied(_("Su rol no permite ver el análisis de brechas."))
+    t = find_territory(territory or "")
+    if t is None:
+        from siee.core.errors import ValidationFailed
+
+        raise ValidationFailed(_("Territorio desconocido: %(c)s.") % {"c": territory}, field="territory")
+    start, end, label = parse_period(period)
+    ids = territory_subtree_ids([t])
+    gaps = compute_skill_gaps(territory_ids=ids, start=start, end=end, top=top, order=order)
+    return {"territory": {"code": t.code, "name": t.display_name()},
+            "period": {"label": str(label), "start": start.isoformat(), "end": end.isoformat()},
+            "order": order, "gaps": gaps}
+
+
+def person_gaps_for(user, person_id) -> dict:
+    """A person's missing skills for the vacancies they nearly match, with the courses that teach them."""
+    from siee.people.selectors import get_person_for
+    from siee.training.recommendations import person_skill_gaps
+
+    if user is None:
+        from siee.people.models import Person
+
+        pk = _pk(person_id, _("Persona no encontrada."))
+        person = Person.objects.filter(pk=pk).select_related("organization").first()
+        if person is None:
+            raise OutOfScope(_("Persona no encontrada."))
+    else:
+        person = get_person_for(user, person_id)
+    return person_skill_gaps(person)
