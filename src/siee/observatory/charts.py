@@ -71,6 +71,18 @@ def suppressed_label() -> str:
     return _("reservado")
 
 
+def period_label(period) -> str:
+    """'2026Q3' -> 'III trimestre 2026'; '2026-07' -> 'julio 2026'; '2026' -> 'año 2026'."""
+    if period.kind == "quarter":
+        roman = ["I", "II", "III", "IV"][(period.start.month - 1) // 3]
+        return _("%(q)s trimestre %(y)s") % {"q": roman, "y": period.start.year}
+    if period.kind == "month":
+        from django.utils.dates import MONTHS
+
+        return f"{str(MONTHS[period.start.month]).lower()} {period.start.year}"
+    return _("año %(y)s") % {"y": period.start.year}
+
+
 # --- SVG helpers ---------------------------------------------------------------------------------------------
 
 def chart_id(*parts) -> str:
@@ -374,3 +386,31 @@ def table_rows(items: list[Datum], unit: str = "") -> list[dict]:
             text = format_value(d.value, unit)
         rows.append({"label": d.label, "text": text, "suppressed": d.suppressed, "href": d.href, "key": d.key})
     return rows
+
+
+# --- adapters from the engine's IndicatorResult / Cell (duck-typed, so this module stays pure) ---------------
+
+def cells_to_data(result, *, href_for=None) -> list[Datum]:
+    """The breakdown cells of an IndicatorResult as Datum; `href_for(cell)` gives the drill-down link."""
+    out = []
+    for cell in getattr(result, "cells", None) or []:
+        suppressed = bool(getattr(cell, "suppressed", False))
+        out.append(Datum(label=str(cell.label or cell.key), value=None if suppressed else cell.value,
+                         suppressed=suppressed, href=href_for(cell) if href_for else None, key=str(cell.key)))
+    return out
+
+
+def results_to_series(name: str, results) -> Series:
+    """Totals of an indicator over several periods (services.series) as one line."""
+    points = []
+    for r in results:
+        suppressed = bool(getattr(r, "suppressed", False))
+        points.append(Datum(label=str(r.period), value=None if suppressed else r.value, suppressed=suppressed))
+    return Series(name, points)
+
+
+def result_text(result) -> str:
+    """The headline text of a result: its value with unit, "reservado", or "—"."""
+    if getattr(result, "suppressed", False):
+        return suppressed_label()
+    return format_value(getattr(result, "value", None), getattr(result, "unit", ""))

@@ -1,7 +1,17 @@
 """Web pages of the observatory app. Each app picks its own (Spanish) URL prefixes; the site includes this at "/"."""
 
-from django.urls import include, path  # noqa: F401
+from django.urls import path
+
+from siee.observatory import views
 
 app_name = "observatory"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("observatorio/", views.dashboard, name="dashboard"),
+    path("observatorio/indicadores/", views.definitions, name="definitions"),
+    path("observatorio/indicadores/nuevo/", views.definition_new, name="definition_new"),
+    path("observatorio/indicadores/<slug:code>/", views.indicator_detail, name="indicator"),
+    path("observatorio/boletin/", views.bulletin, name="bulletin"),
+    path("observatorio/publico/", views.public_index, name="public_index"),
+    path("observatorio/publico/<str:code>/", views.public_territory, name="public_territory"),
+]
