@@ -1,9 +1,9 @@
-"""Every built-in indicator on the hand-built dataset of obs_dataset.py (expected values computed by hand there)."""
+"""Every built-in indicator on the hand-built dataset of test_obs_indicators_data.py (expected values computed by hand there)."""
 
 from __future__ import annotations
 
 import pytest
-from obs_dataset import build
+from test_obs_indicators_data import build
 
 from siee.observatory import services
 from siee.observatory.facts import refresh_facts
@@ -168,7 +168,7 @@ def test_unknown_territory_period_breakdown_are_domain_errors(dataset):
 
 
 def test_new_records_are_picked_up_automatically(dataset):
-    from obs_dataset import at
+    from test_obs_indicators_data import at
 
     from siee.people.models import Person
 

@@ -1,5 +1,5 @@
-"""A small hand-built dataset for the observatory engine tests. Every expected value in the tests is computed by
-hand from the records below (dates are Bogotá noon, so months never depend on the time zone).
+"""A small hand-built dataset for the observatory engine tests (no tests here: the others import it). Every
+expected value in the tests is computed by hand from the records below (dates are Bogotá noon, so months never depend on the time zone).
 
 Santander (68): Bucaramanga 68001 and Floridablanca 68276; Cali 76001 is outside. Quarter 2026Q3 = Jul-Sep.
 
