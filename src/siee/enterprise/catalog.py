@@ -137,7 +137,7 @@ def _results(pairs: list[tuple[int, float]]) -> list[dict]:
             "product_id": p.pk, "product": p.name, "kind": p.kind, "initiative": ini.name, "initiative_id": ini.pk,
             "price": _price(p), "price_min": float(p.price_min) if p.price_min is not None else None,
             "price_max": float(p.price_max) if p.price_max is not None else None,
-            "municipality": ini.municipality.name, "municipality_code": ini.municipality.code,
+            "municipality": ini.municipality.display_name(), "municipality_code": ini.municipality.code,
             "sector": ini.sector.label if ini.sector_id else "", "score": round(score, 4),
             "url": reverse("enterprise:public_initiative", args=[ini.slug]),
         })

@@ -161,7 +161,7 @@ def rank_suppliers(need: ProcurementNeed, *, top: int = 10) -> list[dict]:
     rows = []
     for ini in candidates(need):
         s = score_supplier(need, ini, need_skills=need_skills)
-        rows.append({"initiative_id": ini.pk, "initiative": ini.name, "municipality": ini.municipality.name,
+        rows.append({"initiative_id": ini.pk, "initiative": ini.name, "municipality": ini.municipality.display_name(),
                      "stage": ini.get_stage_display(), "score": s["score"],
                      "explanation": {"components": s["components"], "missing_skills": s["missing_skills"]},
                      "url": f"/catalogo/{ini.slug}/" if ini.slug else ""})
