@@ -18,6 +18,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -88,6 +89,10 @@ class ImportSpec:
     def clean(self, raw: dict) -> tuple[dict, list[tuple[str, str]]]:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def clean_many(self, raws: list[dict]) -> list[tuple[dict, list[tuple[str, str]]]]:
+        """Clean a chunk of rows; entities may override with a column-wise path giving the same results."""
+        return [self.clean(raw) for raw in raws]
+
     def key(self, cleaned: dict) -> tuple:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -122,12 +127,18 @@ def _fast_dates(raw: dict, names: Iterable[str]) -> None:
 
 
 def run_import(spec: ImportSpec, source, *, report_path=None, rejected_path=None, progress: bool = False,
-               max_bytes: int | None = None, workers: int | None = None) -> ImportResult:
+               max_bytes: int | None = None, workers: int | None = None,
+               writer_thread: bool | None = None) -> ImportResult:
     """Import a file with `spec`. Raises UnreadableFile when the file cannot be read at all.
 
     `workers` > 1 validates chunks of rows in that many forked processes (validation is pure: no database),
     while this process keeps reading, de-duplicating in file order and writing. None: SIEE_IMPORT_WORKERS,
     default 1 (serial).
+
+    `writer_thread`: write the batches from a background thread with its own database connection, so that
+    the database server stores batch N while this thread reads and validates batch N+1. Batches are still
+    written one after the other, in file order, each in its own transaction. None: on PostgreSQL, unless
+    SIEE_IMPORT_WRITER_THREAD=0 or the import runs inside a transaction (then it must use that connection).
     """
     if workers is None:
         workers = int(os.environ.get("SIEE_IMPORT_WORKERS") or 1)
@@ -166,18 +177,28 @@ def run_import(spec: ImportSpec, source, *, report_path=None, rejected_path=None
             result.rejected += 1
             rejected_cells[line] = cells
 
-    def flush() -> None:
-        if not batch:
-            return
-        with transaction.atomic():
-            created, updated, late_errors = spec.write_batch(batch)
+    def written(rows: list[PendingRow], created: int, updated: int, late_errors: list[RowError]) -> None:
         result.created += created
         result.updated += updated
         if late_errors:
-            cells_by_line = {p.line: p.cells for p in batch}
+            cells_by_line = {p.line: p.cells for p in rows}
             for err in late_errors:
                 reject(err.row, cells_by_line.get(err.row, []), [err])
+
+    writer = _BatchWriter(spec) if _background_writes(writer_thread) else None
+
+    def flush() -> None:
+        if not batch:
+            return
+        if writer is not None:
+            writer.submit(batch.copy())
+        else:
+            with transaction.atomic():
+                written(batch, *spec.write_batch(batch))
         batch.clear()
+
+    names = [col for _, col in positions]
+    pick = itemgetter(*[i for i, _ in positions]) if len(positions) > 1 else None  # cells -> tuple, in C
 
     def prepared_rows():
         for line, cells in table.rows:
@@ -187,7 +208,10 @@ def run_import(spec: ImportSpec, source, *, report_path=None, rejected_path=None
                 continue  # blank line: spreadsheets often end with some
             if len(cells) < width:
                 cells = list(cells) + [""] * (width - len(cells))
-            raw = {col: cells[i] for i, col in positions}
+            if pick is not None:
+                raw = dict(zip(names, pick(cells), strict=True))
+            else:
+                raw = {col: cells[i] for i, col in positions}
             if date_columns:
                 _fast_dates(raw, date_columns)
             yield line, cells, raw
@@ -211,6 +235,12 @@ def run_import(spec: ImportSpec, source, *, report_path=None, rejected_path=None
     finally:
         if bar is not None:
             bar.close()
+        if writer is not None:
+            writer.finish()  # waits for the batches handed over (each commits or rolls back whole)
+    if writer is not None:
+        writer.raise_error()
+        for rows, created, updated, late_errors in writer.done:
+            written(rows, created, updated, late_errors)
     result.errors.sort(key=lambda e: e.row)
 
     if report_path:
@@ -225,26 +255,81 @@ def run_import(spec: ImportSpec, source, *, report_path=None, rejected_path=None
     return result
 
 
+def _background_writes(requested: bool | None) -> bool:
+    if connection.in_atomic_block:  # an enclosing transaction (a test, a request) must see the writes
+        return False
+    if requested is not None:
+        return requested
+    if os.environ.get("SIEE_IMPORT_WRITER_THREAD", "1").strip().lower() in ("0", "no", "false", "off"):
+        return False
+    return connection.vendor == "postgresql"
+
+
+class _BatchWriter:
+    """Writes batches in a background thread, in order, each inside its own transaction on the thread's
+    own connection. At most two batches wait in the queue (bounded memory). The first failure stops the
+    writing: later batches are dropped and the error is raised in the importing thread."""
+
+    def __init__(self, spec: ImportSpec):
+        import queue
+        import threading
+
+        self.spec = spec
+        self.done: list[tuple[list[PendingRow], int, int, list[RowError]]] = []
+        self.error: BaseException | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._thread = threading.Thread(target=self._run, name="siee-import-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from django.db import connections
+
+        try:
+            while (rows := self._queue.get()) is not None:
+                if self.error is not None:
+                    continue  # drain without writing after a failure
+                try:
+                    with transaction.atomic():
+                        self.done.append((rows, *self.spec.write_batch(rows)))
+                except BaseException as exc:  # noqa: BLE001 - handed over to the importing thread
+                    self.error = exc
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def submit(self, rows: list[PendingRow]) -> None:
+        self.raise_error()
+        self._queue.put(rows)
+
+    def finish(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def raise_error(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+
 VALIDATION_CHUNK = 1000
 _WORKER_SPEC: ImportSpec | None = None
 
 
 def _validate_chunk(raws: list[dict]) -> list[tuple[dict, list]]:
-    spec = _WORKER_SPEC
-    return [spec.clean(raw) for raw in raws]
+    return _WORKER_SPEC.clean_many(raws)
 
 
 def _validated(spec: ImportSpec, rows, workers: int):
     """Yield (line, cells, raw, (cleaned, errors)) in file order, validating in worker processes if asked."""
     import multiprocessing
-
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for line, cells, raw in rows:
-            yield line, cells, raw, spec.clean(raw)
-        return
     from collections import deque
     from itertools import islice
 
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        rows = iter(rows)
+        while chunk := list(islice(rows, VALIDATION_CHUNK)):
+            yield from ((line, cells, raw, outcome) for (line, cells, raw), outcome in
+                        zip(chunk, spec.clean_many([raw for _, _, raw in chunk]), strict=True))
+        return
     global _WORKER_SPEC
     _WORKER_SPEC = spec
     pool = multiprocessing.get_context("fork").Pool(workers)
@@ -316,18 +401,18 @@ def insert_rows(model, names: Sequence[str], rows: Iterable[Sequence], *, using_
     if using_copy is None:
         using_copy = connection.vendor == "postgresql"
     if using_copy and connection.vendor == "postgresql":
-        import json
-
         json_idx = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
+        dumps = _json_dumper()
         with connection.cursor() as cursor:
             raw_cursor = cursor.cursor
             with raw_cursor.copy(f"COPY {qn(table)} ({cols}) FROM STDIN") as copy:
+                write_row = copy.write_row
                 for row in rows:
                     if json_idx:
                         row = list(row)
                         for i in json_idx:
-                            row[i] = json.dumps(row[i], ensure_ascii=False)
-                    copy.write_row(row)
+                            row[i] = dumps(row[i])
+                    write_row(row)
                     n += 1
         return n
     preps = [_prep_for(f) for f in fields]
@@ -398,10 +483,28 @@ def _prep_for(f) -> Callable | None:
 
         return prep_datetime
     if kind == "JSONField":
-        import json
-
-        return lambda v: json.dumps(v, ensure_ascii=False)
+        return _json_dumper()
     return lambda v: f.get_db_prep_save(v, connection)
+
+
+def _json_dumper() -> Callable:
+    """json.dumps for JSON columns, remembering the text of lists of strings (barriers repeat a lot)."""
+    import json
+
+    cache: dict[tuple, str] = {}
+
+    def dumps(value) -> str:
+        if type(value) is list and all(type(v) is str for v in value):
+            key = tuple(value)
+            text = cache.get(key)
+            if text is None:
+                if len(cache) > 10000:
+                    cache.clear()
+                text = cache[key] = json.dumps(value, ensure_ascii=False)
+            return text
+        return json.dumps(value, ensure_ascii=False)
+
+    return dumps
 
 
 def reset_sequences(*models) -> None:

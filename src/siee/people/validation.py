@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from operator import itemgetter
 
 from siee.core.validation import ReferenceMaps
 from siee.lib import parse
@@ -274,3 +275,240 @@ PERSON_MODEL_FIELDS = (
 
 def name_key(first_names: str, last_names: str) -> str:
     return fold(f"{first_names} {last_names}")
+
+
+def join_folded(folded_first_names: str, folded_last_names: str) -> str:
+    """`name_key` from the folded parts (lets bulk imports fold each distinct name once)."""
+    if folded_first_names and folded_last_names:
+        return f"{folded_first_names} {folded_last_names}"
+    return folded_first_names or folded_last_names
+
+
+# --- column-wise fast path for bulk imports ---------------------------------------------------------------
+
+_BAD = object()  # a cell the fast path does not accept: the whole row goes through `clean_person`
+_MEMO_LIMIT = 50_000  # distinct values remembered per column (bounded memory on million-row files)
+_NAME_FIELDS = (("first_names", 120), ("last_names", 120))
+_TEXT_FIELDS = (("address", 200),)  # high-cardinality free text: stripped and length-checked inline
+_LINE_FIELDS = ("phone", "whatsapp")
+# Columns whose cleaned value depends on that cell alone: each distinct value is cleaned once, by
+# `clean_person` itself (partial mode), and remembered. Output key differs for codes resolved to ids.
+_MEMO_FIELDS = {
+    "document_type": "document_type", "gender_identity": "gender_identity", "interests": "interests",
+    "languages": "languages", "disability_type": "disability_type", "ethnicity": "ethnicity",
+    "birth_date": "birth_date", "sex": "sex", "nationality": "nationality", "municipality_code": "municipality_id",
+    "education_level": "education_level_id", "status": "status", "availability": "availability",
+    "migration_status": "migration_status", "expected_wage": "expected_wage", "household_size": "household_size",
+    "max_hours_per_week": "max_hours_per_week", "willing_to_relocate": "willing_to_relocate",
+    "disability": "disability", "conflict_victim": "conflict_victim", "arrival_date": "arrival_date",
+    "barriers": "barriers", "desired_occupations": "desired_occupation_ids", "consent_date": "consent_date",
+    "consent_channel": "consent_channel", "consent_version": "consent_version",
+}
+_LIST_OUTPUTS = ("barriers", "desired_occupation_ids")  # fresh list per row, as `clean_person` returns
+_PLAIN_TYPES = frozenset({str, type(None), dt.date})
+
+
+class PersonBatchCleaner:
+    """Column-wise equivalent of ``[clean_person(raw, maps, today=today) for raw in raws]`` for imports.
+
+    Each column of a chunk is converted as a whole: low-cardinality columns (codes, enums, dates, numbers,
+    yes/no) through a per-value memo filled by `clean_person` itself, high-cardinality ones (document number,
+    names, phones, e-mail, address) by inline checks that accept only the plain, valid shapes. A row with any
+    cell the fast path does not accept, or failing a cross-field check, is cleaned by `clean_person`, which
+    stays the reference: valid rows give the same cleaned values and invalid rows the same errors, in the same
+    order (tests/imports/test_import_fast_path.py checks both on generated files).
+    """
+
+    def __init__(self, maps: ReferenceMaps, *, today: dt.date | None = None):
+        self.maps = maps
+        self.today = today or dt.date.today()
+        self._memo: dict[str, dict] = {name: {} for name in _MEMO_FIELDS}
+        self._typed_memo: dict[str, dict] = {}
+        self._direct = {"birth_date": self._birth_date, "desired_occupations": self._occupations}
+        self.fallbacks = 0  # rows cleaned by the reference path (for benchmarks and tests)
+
+    def reference(self, raw: dict) -> tuple[dict, list[tuple[str, str]]]:
+        self.fallbacks += 1
+        return clean_person(raw, self.maps, today=self.today)
+
+    def clean_rows(self, raws: list[dict]) -> list[tuple[dict, list[tuple[str, str]]]]:
+        n = len(raws)
+        if not n:
+            return []
+        keys: list[str] = []
+        columns: list[list] = []
+        bad: set[int] = set()
+
+        first = raws[0]
+
+        def column(name: str) -> list:
+            if name in first:
+                try:
+                    return list(map(itemgetter(name), raws))
+                except KeyError:  # rows with different keys
+                    pass
+            return [r.get(name) for r in raws]
+
+        def add(key: str, values: list) -> None:
+            if _BAD in values:
+                bad.update(i for i, v in enumerate(values) if v is _BAD)
+            keys.append(key)
+            columns.append(values)
+
+        types = self._memoised("document_type", column("document_type"))
+        add("document_type", types)
+        add("document_number", self._document_numbers(raws, types))
+        for name, limit in _NAME_FIELDS:
+            add(name, self._names(name, limit, column(name)))
+        for name, limit in _TEXT_FIELDS:
+            add(name, self._texts(name, limit, column(name)))
+        for name in _LINE_FIELDS:
+            add(name, self._phones(name, column(name)))
+        add("email", self._emails(column("email")))
+        for name, key in _MEMO_FIELDS.items():
+            if name != "document_type":
+                add(key, self._memoised(name, column(name)))
+
+        births = columns[keys.index("birth_date")]
+        arrivals = columns[keys.index("arrival_date")]
+        for i in range(n):  # cross-field check of clean_person: arrival before birth
+            arrival = arrivals[i]
+            if arrival is not None and arrival is not _BAD and births[i] is not None and births[i] is not _BAD \
+                    and arrival < births[i]:
+                bad.add(i)
+        list_columns = [keys.index(k) for k in _LIST_OUTPUTS]
+        for j in list_columns:
+            columns[j] = [list(v) if v is not _BAD else v for v in columns[j]]
+
+        out: list[tuple[dict, list]] = []
+        key_tuple = tuple(keys)
+        for i, values in enumerate(zip(*columns, strict=True)):
+            if i in bad:
+                out.append(self.reference(raws[i]))
+            else:
+                out.append((dict(zip(key_tuple, values, strict=True)), []))
+        return out
+
+    # -- columns ------------------------------------------------------------------------------------------
+
+    def _birth_date(self, name: str, value):
+        """ISO text (the export format) parsed and age-checked inline; anything else by `clean_person`."""
+        if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-" and value.isascii():
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                return self._single(name, value)
+        if type(value) is not dt.date:
+            return self._single(name, value)
+        if value > self.today or not MIN_AGE <= (self.today - value).days // 365.25 <= MAX_AGE:
+            return _BAD
+        return value
+
+    def _occupations(self, name: str, value):
+        """"uri|uri" -> ids, every uri known (else _BAD)."""
+        if type(value) is not str:
+            return self._single(name, value)
+        ids = []
+        occupations = self.maps.occupations
+        for uri in value.split("|"):
+            uri = uri.strip()
+            if uri:
+                pk = occupations.get(uri)
+                if pk is None:
+                    return _BAD
+                ids.append(pk)
+        return ids
+
+    def _single(self, name: str, value):
+        """`clean_person` on one cell (partial mode): the cleaned value, or _BAD if it reports an error."""
+        raw = {"consent_date": None, name: value} if name in ("consent_channel", "consent_version") else {name: value}
+        cleaned, errors = clean_person(raw, self.maps, today=self.today, partial=True)
+        return _BAD if errors else cleaned[_MEMO_FIELDS[name]]
+
+    def _memoised(self, name: str, values: list) -> list:
+        if set(map(type, values)) <= _PLAIN_TYPES:  # CSV cells: no 1 == 1.0 == True collisions among keys
+            memo = self._memo[name]
+            missing = set(values).difference(memo)
+            if missing:
+                if len(memo) + len(missing) > _MEMO_LIMIT:
+                    memo.clear()
+                    missing = set(values)
+                compute = self._direct.get(name, self._single)
+                for value in missing:
+                    memo[value] = compute(name, value)
+            return list(map(memo.__getitem__, values))
+        memo = self._typed_memo.setdefault(name, {})
+        out = []
+        for value in values:  # XLSX cells: numbers, booleans, datetimes; keys carry the type
+            try:
+                key = (type(value), value)
+                result = memo.get(key, _BAD)
+                if result is _BAD:
+                    result = memo[key] = self._single(name, value)
+            except TypeError:  # unhashable cell: clean it without remembering
+                result = self._single(name, value)
+            out.append(result)
+        return out
+
+    def _document_numbers(self, raws: list[dict], types: list) -> list:
+        out = []
+        for raw, doc_type in zip(raws, types, strict=True):
+            number = raw.get("document_number")
+            if type(number) is str and doc_type is not _BAD and doc_type is not None:
+                if doc_type in _DOC_NUMERIC:
+                    if number.isdigit() and 4 <= len(number) <= 15:
+                        out.append(number)
+                        continue
+                elif doc_type != "RUN" and _DOC_RE.fullmatch(number):
+                    out.append(number)
+                    continue
+            cleaned, errors = clean_person({"document_type": raw.get("document_type"), "document_number": number},
+                                           self.maps, today=self.today, partial=True)
+            out.append(_BAD if errors else cleaned["document_number"])
+        return out
+
+    def _names(self, name: str, limit: int, values: list) -> list:
+        out = []
+        for value in values:
+            if type(value) is str:
+                text = " ".join(value.split())
+                out.append(text if text and len(text) <= limit else _BAD)
+            else:
+                out.append(self._single_text(name, value))
+        return out
+
+    def _texts(self, name: str, limit: int, values: list) -> list:
+        out = []
+        for value in values:
+            if type(value) is str:
+                text = value.strip()
+                out.append(text if len(text) <= limit else _BAD)
+            else:
+                out.append(self._single_text(name, value))
+        return out
+
+    def _phones(self, name: str, values: list) -> list:
+        match = parse.PHONE_RE.match
+        out = []
+        for value in values:
+            if type(value) is str:
+                text = value.strip()
+                out.append(text if not text or match(text) else _BAD)
+            else:
+                out.append(self._single_text(name, value))
+        return out
+
+    def _emails(self, values: list) -> list:
+        match = parse.EMAIL_RE.match
+        out = []
+        for value in values:
+            if type(value) is str:
+                text = value.strip().lower()
+                out.append(text if not text or match(text) else _BAD)
+            else:
+                out.append(self._single_text("email", value))
+        return out
+
+    def _single_text(self, name: str, value):
+        cleaned, errors = clean_person({name: value}, self.maps, today=self.today, partial=True)
+        return _BAD if errors else cleaned[name]
