@@ -98,7 +98,7 @@ def compute_payable(formula: dict, m: CohortMeasures) -> dict:
     """What is payable for one cohort under `formula`, with one line per part saying why."""
     formula = validate_formula(formula)
     lines = [{"part": "fixed", "indicator": None, "reached": True, "amount": formula["fixed"],
-              "why": _("Pago fijo por cohorte.")}]
+              "why": _("Pago fijo por cohorte: %(a)s.") % {"a": f"{formula['fixed']:,.0f}"}}]
     total = formula["fixed"]
     for part in formula["parts"]:
         ind = part["indicator"]

@@ -589,6 +589,12 @@ def contract_payable(*, actor, contract_id, today: dt.date | None = None) -> dic
     for cohort in contract.cohorts.select_related("course").order_by("start_date", "id"):
         measures = contracts.measure_cohort(cohort, today=today)
         result = contracts.compute_payable(contract.formula, measures)
+        if cohort.start_date > (today or timezone.localdate()) or cohort.status == CohortStatus.CANCELLED:
+            why = (_("La cohorte fue cancelada: no hay nada que pagar.") if cohort.status == CohortStatus.CANCELLED
+                   else _("La cohorte aún no ha iniciado (inicia el %(d)s): no hay nada que pagar todavía.") % {
+                       "d": cohort.start_date.isoformat()})
+            result = {**result, "payable": 0.0, "lines": [{"part": "not_started", "indicator": None, "reached": False,
+                                                           "amount": 0.0, "why": why}]}
         total += result["payable"]
         cohorts.append({"cohort_id": cohort.pk, "cohort": cohort.name, "course": cohort.course.title,
                         "start_date": cohort.start_date.isoformat(), "end_date": cohort.end_date.isoformat(),
