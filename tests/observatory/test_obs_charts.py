@@ -152,6 +152,8 @@ def test_table_rows_never_show_suppressed_numbers():
 
 def test_class_breaks_and_colors():
     assert class_breaks([0, 100]) == [20, 40, 60, 80, 100]
+    assert class_breaks([0, 7]) == [2, 3, 5, 6, 7]  # counts: whole numbers (1.4, 2.8, 4.2, 5.6, 7 rounded up)
+    assert class_breaks([0.5, 1.0]) == [0.6, 0.7, 0.8, 0.9, 1.0]
     assert class_breaks([7, 7]) == [7]
     breaks = class_breaks([0, 100])
     assert color_for(0, breaks) == "#c6dbef"

@@ -54,7 +54,11 @@ def class_breaks(values: list[float], classes: int = 5) -> list[float]:
     if high == low:
         return [high]
     step = (high - low) / classes
-    return [low + step * (k + 1) for k in range(classes)]
+    bounds = [low + step * (k + 1) for k in range(classes)]
+    if all(float(v).is_integer() for v in values):  # counts: whole-number classes
+        bounds = [float(math.ceil(b - 1e-9)) for b in bounds]
+        bounds = [b for i, b in enumerate(bounds) if i == 0 or b > bounds[i - 1]]
+    return bounds
 
 
 def color_for(value: float, breaks: list[float]) -> str:
@@ -133,11 +137,13 @@ def territory_map(points: list[MapPoint], *, title: str, unit: str = "", width: 
     # Legend: class breaks.
     ly = height + 14
     out.append(_text(6, ly + 2, unit or _("valor"), size=11, fill=MUTED))
-    lows = [min(values)] + breaks[:-1] if values else []
+    integral = all(float(v).is_integer() for v in values)
+    lows = ([min(values)] + [b + 1 if integral else b for b in breaks[:-1]]) if values else []
     x = 6
     for k, bound in enumerate(breaks):
         color = SEQUENTIAL[k if len(breaks) > 1 else len(SEQUENTIAL) - 1]
-        label = (f"{format_number(lows[k])}–{format_number(bound)}" if len(breaks) > 1 else format_number(bound))
+        label = (f"{format_number(lows[k])}–{format_number(bound)}"
+                 if len(breaks) > 1 and lows[k] != bound else format_number(bound))
         out.append(f'<rect class="legend-class" x="{x}" y="{ly + 10}" width="14" height="14" fill="{color}" '
                    f'stroke="#1b1f24"/>')
         out.append(_text(x + 18, ly + 21, label, size=11))

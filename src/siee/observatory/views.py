@@ -461,7 +461,7 @@ def _indicator_context(request, *, info, territory, period, public: bool) -> dic
         "info": info, "territory": territory, "territory_name": territory.display_name(), "period": period,
         "period_label": period_label(period), "total": total, "total_text": charts.result_text(total),
         "series_svg": mark_safe(series_svg), "series_rows": series_rows, "externals": externals,
-        "breakdown": breakdown, "dims": [(d, breakdown_label(d)) for d in dims], "block": block, "public": public,
+        "breakdown": breakdown, "dims": [(d, breakdown_label(d)) for d in dims], "breakdown_fig": block, "public": public,
         "threshold": getattr(settings, "SIEE_DISCLOSURE_THRESHOLD", 5),
     }
 
