@@ -1,7 +1,22 @@
-"""Web pages of the training app. Each app picks its own (Spanish) URL prefixes; the site includes this at "/"."""
+"""Web pages of the training app (staff under /formacion/, public under /cursos/)."""
 
-from django.urls import include, path  # noqa: F401
+from django.urls import path
+
+from siee.training import views
 
 app_name = "training"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("formacion/cursos/", views.course_list, name="courses"),
+    path("formacion/cursos/<int:course_id>/", views.course_detail, name="course"),
+    path("formacion/cohortes/<int:cohort_id>/", views.cohort_detail, name="cohort"),
+    path("formacion/cohortes/<int:cohort_id>/inscribir/", views.cohort_enrol, name="cohort_enrol"),
+    path("formacion/inscripciones/<int:enrolment_id>/", views.enrolment_action, name="enrolment_action"),
+    path("formacion/brechas/", views.gaps, name="gaps"),
+    path("formacion/contratos/<int:contract_id>/", views.contract_detail, name="contract"),
+    path("formacion/personas/<int:person_id>/recomendaciones/", views.person_recommendations,
+         name="person_recommendations"),
+    path("cursos/", views.public_courses, name="public_courses"),
+    path("cursos/<int:course_id>/", views.public_course, name="public_course"),
+    path("cursos/cohortes/<int:cohort_id>/solicitar/", views.request_seat, name="request_seat"),
+]

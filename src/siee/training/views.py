@@ -1,0 +1,210 @@
+"""Training pages: staff course catalogue, course and cohort pages (enrolment, attendance, completion, drop-outs),
+skills-gap analysis, results contracts; a person's explained course recommendations (an htmx fragment on the
+person's page and on the job seeker's own profile); the public course list per territory with online requests.
+
+Thin: selectors read with the acting user's scope, services write. Another territory's record is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from siee.core.errors import ValidationFailed
+from siee.core.models import Role, Territory, TerritoryLevel
+from siee.core.selectors import find_territory, territory_subtree_ids
+from siee.training import selectors, services
+from siee.training.models import DropReason, EnrolmentStatus
+from siee.web.pagination import paginate
+from siee.web.permissions import domain_errors_as_http, personal_data_required
+
+
+def _back(request, default: str):
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(default)
+
+
+def _default_territory(user) -> str:
+    org = getattr(user, "organization", None)
+    if org is not None:
+        t = org.territories.order_by("level", "code").first()
+        if t is not None:
+            return t.code
+    return "68001"
+
+
+# --- staff: courses, cohorts -------------------------------------------------------------------------------
+
+@personal_data_required
+def course_list(request):
+    q = (request.GET.get("q") or "").strip()[:100]
+    ctx = {"q": q, **paginate(request, selectors.courses_for(request.user, q=q or None)),
+           "contracts": selectors.contracts_for(request.user)[:20],
+           "opportunities": selectors.opportunities_for(request.user).order_by("-valid_from")[:20]}
+    return render(request, "training/course_list.html", ctx)
+
+
+@personal_data_required
+@domain_errors_as_http
+def course_detail(request, course_id):
+    course = selectors.get_course_for(request.user, course_id)
+    cohorts = selectors.cohorts_for(request.user, course_id=course.pk)
+    return render(request, "training/course_detail.html", {"course": course, "cohorts": cohorts,
+                                                            "skills": course.skills.order_by("label")})
+
+
+@personal_data_required
+@domain_errors_as_http
+def cohort_detail(request, cohort_id):
+    cohort = selectors.get_cohort_for(request.user, cohort_id)
+    enrolments = list(selectors.enrolments_for(request.user, cohort_id=cohort.pk)
+                      .prefetch_related("attendance__session"))
+    sessions = list(cohort.sessions.order_by("number"))
+    for e in enrolments:
+        marks = {a.session.number: a.present for a in e.attendance.all()}
+        e.marks = [marks.get(s.number) for s in sessions]
+    return render(request, "training/cohort_detail.html", {
+        "cohort": cohort, "enrolments": enrolments, "sessions": sessions, "drop_reasons": DropReason.choices,
+        "statuses": EnrolmentStatus})
+
+
+@personal_data_required
+@require_POST
+@domain_errors_as_http
+def cohort_enrol(request, cohort_id):
+    cohort = selectors.get_cohort_for(request.user, cohort_id)
+    person_id = (request.POST.get("person_id") or "").strip()
+    try:
+        e = services.enrol_person(actor=request.user, cohort_id=cohort.pk, person_id=person_id,
+                                  note=request.POST.get("note", ""))
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(p)s: %(s)s.") % {"p": e.person.full_name, "s": e.get_status_display()})
+    return _back(request, reverse("training:cohort", args=[cohort.pk]))
+
+
+@personal_data_required
+@require_POST
+@domain_errors_as_http
+def enrolment_action(request, enrolment_id):
+    e = selectors.get_enrolment_for(request.user, enrolment_id)
+    action = request.POST.get("action")
+    try:
+        if action == "confirm":
+            e = services.confirm_enrolment(actor=request.user, enrolment_id=e.pk)
+        elif action == "complete":
+            e = services.complete_enrolment(actor=request.user, enrolment_id=e.pk,
+                                            completed_on=request.POST.get("completed_on") or None,
+                                            certified=request.POST.get("certified", "1") == "1",
+                                            certificate_code=request.POST.get("certificate_code", ""))
+        elif action == "drop":
+            e = services.drop_enrolment(actor=request.user, enrolment_id=e.pk, reason=request.POST.get("reason", ""),
+                                        detail=request.POST.get("detail", ""))
+        elif action == "attendance":
+            services.record_attendance(actor=request.user, enrolment_id=e.pk,
+                                       session_number=request.POST.get("session"),
+                                       present=request.POST.get("present", "1") == "1")
+        else:
+            raise ValidationFailed(_("Acción desconocida."), field="action")
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(p)s: %(s)s.") % {"p": e.person.full_name, "s": e.get_status_display()})
+    return _back(request, reverse("training:cohort", args=[e.cohort_id]))
+
+
+# --- staff: gaps, contracts -------------------------------------------------------------------------------
+
+@login_required
+def gaps(request):
+    user = request.user
+    if not (user.can_read_personal_data or user.role == Role.ANALYST):
+        raise PermissionDenied(_("Su rol no permite ver el análisis de brechas."))
+    territory = (request.GET.get("territorio") or _default_territory(user)).strip()[:30]
+    period = (request.GET.get("periodo") or "").strip()[:10] or None
+    order = "placements" if request.GET.get("orden") == "placements" else "gap"
+    data, error = None, ""
+    try:
+        data = selectors.territory_gaps(user, territory=territory, period=period, top=50, order=order)
+    except ValidationFailed as exc:
+        error = exc.message
+    return render(request, "training/gaps.html", {"data": data, "error": error, "territory": territory,
+                                                   "period": period or "", "order": order})
+
+
+@personal_data_required
+@domain_errors_as_http
+def contract_detail(request, contract_id):
+    payable = services.contract_payable(actor=request.user, contract_id=contract_id)
+    return render(request, "training/contract_detail.html", {"payable": payable})
+
+
+# --- a person's recommendations (fragment) ------------------------------------------------------------------
+
+@login_required
+@domain_errors_as_http
+def person_recommendations(request, person_id):
+    data = selectors.person_gaps_for(request.user, person_id)
+    is_self = request.user.role == Role.JOB_SEEKER
+    own = set()
+    if is_self:
+        own = set(selectors.enrolments_for(request.user).values_list("cohort_id", flat=True))
+    return render(request, "training/_recommendations.html", {"data": data, "is_self": is_self, "own": own,
+                                                               "person_id": person_id})
+
+
+# --- public ---------------------------------------------------------------------------------------------------
+
+def _public_territories():
+    return (Territory.objects.filter(courses__published=True, courses__active=True,
+                                     level__in=[TerritoryLevel.MUNICIPALITY, TerritoryLevel.DISTRICT])
+            .select_related("parent").distinct().order_by("name"))
+
+
+def public_courses(request):
+    code = (request.GET.get("territorio") or "").strip()[:30]
+    ids = None
+    territory = find_territory(code) if code else None
+    if territory is not None:
+        ids = territory_subtree_ids([territory])
+    courses = selectors.public_courses(territory_ids=ids)
+    return render(request, "training/public_list.html", {
+        "territories": _public_territories(), "territory": territory, "code": code, **paginate(request, courses)})
+
+
+@domain_errors_as_http
+def public_course(request, course_id):
+    course = selectors.get_public_course(course_id)
+    own = {}
+    if request.user.is_authenticated and request.user.role == Role.JOB_SEEKER:
+        own = {e.cohort_id: e for e in selectors.enrolments_for(request.user)}
+    return render(request, "training/public_course.html", {
+        "course": course, "cohorts": selectors.open_cohorts(course), "skills": course.skills.order_by("label"),
+        "own": own, "is_job_seeker": request.user.is_authenticated and request.user.role == Role.JOB_SEEKER})
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def request_seat(request, cohort_id):
+    try:
+        e = services.request_enrolment(actor=request.user, cohort_id=cohort_id, note=request.POST.get("note", ""))
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return _back(request, reverse("training:public_courses"))
+    if e.status == EnrolmentStatus.WAITLISTED:
+        messages.warning(request, _("La cohorte está llena: quedó en lista de espera para «%(c)s».") % {
+            "c": e.cohort.course.title})
+    else:
+        messages.success(request, _("Solicitud enviada para «%(c)s». Un orientador la confirmará.") % {
+            "c": e.cohort.course.title})
+    return _back(request, reverse("training:public_course", args=[e.cohort.course_id]))
