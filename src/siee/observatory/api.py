@@ -23,6 +23,25 @@ PUBLIC_ERRORS = {404: ErrorOut, 422: ErrorOut}
 MAX_SERIES = 60
 
 
+# The definition is free-form JSON validated by the engine (field -> Spanish reasons), not by a schema.
+_DEFINITION_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": True,
+    "properties": {k: {} for k in ("code", "name", "description", "kind", "measure", "numerator", "denominator",
+                                   "factor", "unit", "periodicity", "dimensions", "published")}}}}}}
+
+
+def _definition_body(request) -> dict:
+    import json
+
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DomainError(_g("El cuerpo no es JSON válido."), field="__all__") from exc
+    if not isinstance(data, dict):
+        raise DomainError(_g("La definición debe ser un objeto JSON."), field="__all__")
+    return data
+
+
 def _user(request):
     user = request.auth if getattr(request, "auth", None) is not None else request.user
     from siee.core.models import Role
@@ -103,19 +122,21 @@ def external_points(request, code: str):
     return [{"period": p, "value": v} for p, v in services.external_points(code)]
 
 
-@router.post("/definitions/validate", response={200: dict, **ERRORS}, summary="Valida una definición de indicador")
-def validate_definition(request, payload: dict):
+@router.post("/definitions/validate", response={200: dict, **ERRORS}, summary="Valida una definición de indicador",
+             openapi_extra=_DEFINITION_BODY)
+def validate_definition(request):
     _user(request)
-    errors = services.validate_definition(payload)
+    errors = services.validate_definition(_definition_body(request))
     return {"valid": not errors, "errors": errors}
 
 
-@router.post("/definitions", response={201: dict, **ERRORS}, summary="Guarda un indicador definido por un analista")
-def save_definition(request, payload: dict):
+@router.post("/definitions", response={201: dict, **ERRORS}, summary="Guarda un indicador definido por un analista",
+             openapi_extra=_DEFINITION_BODY)
+def save_definition(request):
     user = _user(request)
     from siee.core.schemas import with_status
 
-    return with_status(201, services.save_definition(payload, actor=user).to_dict())
+    return with_status(201, services.save_definition(_definition_body(request), actor=user).to_dict())
 
 
 # --- public: published indicators only, no login ---------------------------------------------------------
