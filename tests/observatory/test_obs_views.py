@@ -97,7 +97,7 @@ def test_counsellor_sees_first_territory_of_the_agency_with_values(actors, datas
     assert kpis["people_registered"]["text"] == "3"
     assert kpis["placements"]["text"] == "3"
     # placement rate 68001: placements PL1, PL2, PL3 / referrals R1, R2, R4 x 100 = 100 %.
-    assert kpis["placement_rate"]["text"] == "100"
+    assert kpis["placement_rate"]["text"] == "100,0"
     # 2026Q2 in 68001: one person registered (P5) -> +200 % for 3 in Q3
     assert kpis["people_registered"]["change"] == "+200,0 %"
     rows = {row.code: row for row in r.context["table"]}

@@ -473,7 +473,7 @@ def render_xlsx(data: Bulletin) -> bytes:
         for cell in ws[ws.max_row]:
             cell.font = bold
             cell.fill = head_fill
-        ws.freeze_panes = ws.cell(row=ws.max_row + 1, column=1)
+        ws.freeze_panes = f"A{ws.max_row + 1}"
 
     def put(value, suppressed: bool):
         """A numeric cell, or the word 'reservado' (never the number)."""

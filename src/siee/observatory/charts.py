@@ -63,8 +63,15 @@ def format_value(value, unit: str = "", *, decimals: int | None = None) -> str:
     """A value with its unit: '12,3 %', '1.234 personas', '1.500.000 COP'."""
     if value is None:
         return "—"
+    if decimals is None and unit == "%":
+        decimals = 1
     text = format_number(value, decimals)
     return f"{text} {unit}".strip() if unit else text
+
+
+def display_number(value, unit: str = "") -> str:
+    """The number alone, with the decimals its unit calls for (percentages always one decimal)."""
+    return format_number(value, 1 if unit == "%" and value is not None else None)
 
 
 def suppressed_label() -> str:

@@ -252,7 +252,7 @@ def _dashboard_context(request, *, territory, period, breakdown, selected, publi
             prev = services.compute(code, territory=territory, period=previous)
         except Exception:  # noqa: BLE001 - a card without a comparison is better than no page
             prev = None
-        kpis.append({"code": code, "name": r.name, "text": charts.format_number(r.value) if not r.suppressed
+        kpis.append({"code": code, "name": r.name, "text": charts.display_number(r.value, r.unit) if not r.suppressed
                      else charts.suppressed_label(), "unit": r.unit, "suppressed": r.suppressed,
                      "change": _change_text(r, prev), "href": detail_url(code), "note": r.note})
 
@@ -314,7 +314,7 @@ def _dashboard_context(request, *, territory, period, breakdown, selected, publi
     for code, r in totals.items():
         info = infos.get(code)
         table.append(Row(code=code, name=r.name, category=getattr(info, "category", "") or "", unit=r.unit,
-                         kind=r.kind, text=(charts.format_number(r.value) if not r.suppressed and r.value is not None
+                         kind=r.kind, text=(charts.display_number(r.value, r.unit) if not r.suppressed and r.value is not None
                                             else charts.suppressed_label() if r.suppressed else "—")
                          if r.kind != "ranking" else _("clasificación"),
                          suppressed=r.suppressed, note=r.note, href=detail_url(code),
