@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from siee.core import audit
-from siee.core.errors import PermissionDenied, ValidationFailed
+from siee.core.errors import OutOfScope, PermissionDenied, ValidationFailed
 from siee.core.models import AuditAction, Organization
 from siee.core.selectors import find_territory, territory_subtree_ids
 from siee.enterprise import catalog, suppliers
@@ -89,7 +89,7 @@ def _initiative(actor, initiative_id) -> BusinessInitiative:
         try:
             return BusinessInitiative.objects.select_related("municipality", "owner", "sector").get(pk=int(initiative_id))
         except (BusinessInitiative.DoesNotExist, TypeError, ValueError):
-            raise ValidationFailed(_("Iniciativa no encontrada."), field="initiative") from None
+            raise OutOfScope(_("Iniciativa no encontrada."), field="initiative") from None
     return get_initiative_for(actor, initiative_id)
 
 
@@ -98,7 +98,7 @@ def _person(actor, person_id) -> Person:
         try:
             return Person.objects.get(pk=int(person_id))
         except (Person.DoesNotExist, TypeError, ValueError):
-            raise ValidationFailed(_("Persona no encontrada."), field="person") from None
+            raise OutOfScope(_("Persona no encontrada."), field="person") from None
     from siee.people.selectors import get_person_for
 
     return get_person_for(actor, person_id)
@@ -368,7 +368,7 @@ def record_session(*, actor, initiative_id, notes: str, minutes: int = 60, tasks
 def complete_task(*, actor, task_id) -> AgreedTask:
     task = AgreedTask.objects.select_related("initiative").filter(pk=task_id).first()
     if task is None:
-        raise ValidationFailed(_("Tarea no encontrada."), field="task")
+        raise OutOfScope(_("Tarea no encontrada."), field="task")
     _initiative(actor, task.initiative_id)
     with transaction.atomic():
         task.done_at = _now()
@@ -460,20 +460,22 @@ def create_call(*, actor, data: dict, criteria: list[dict], territory_codes: lis
 def training_completions(person_ids: list[int], course_code: str) -> set[int]:
     """People (of `person_ids`) who completed the course `course_code` in the training app.
 
-    Looked up lazily so the enterprise app works (and is tested) without the training app: when it is absent or
-    has no completion records, nobody has completed anything (the rule then fails with its reason). Alternatively
-    a "training" step of the advisory route named after the course counts as completing it.
+    Looked up lazily (training.Enrolment with status "completed" in a cohort of the course with that code) so the
+    enterprise app works and is tested without the training app: when it is absent, nobody has completed anything
+    (the rule then fails with its reason). A "training" step of the advisory route named after the course also
+    counts (see check_eligibility).
     """
+    from django.apps import apps
+    from django.core.exceptions import FieldError
+
     try:
-        from siee.training import services as training_services
-    except ImportError:
-        return set()
-    lookup = getattr(training_services, "completed_person_ids", None)
-    if lookup is None:
+        enrolment = apps.get_model("training", "Enrolment")
+    except LookupError:
         return set()
     try:
-        return set(lookup(person_ids=person_ids, course_code=course_code))
-    except Exception:  # noqa: BLE001 - the training app is optional; a failure there must not block a call
+        return set(enrolment.objects.filter(person_id__in=person_ids, status="completed",
+                                            cohort__course__code=course_code).values_list("person_id", flat=True))
+    except FieldError:  # the training app changed shape: nobody counts as having completed
         return set()
 
 
@@ -509,7 +511,7 @@ def apply_to_call(*, actor, call_id, initiative_id, today: dt.date | None = None
     ini = _initiative(actor, initiative_id)
     call = GrantCall.objects.filter(pk=call_id).first()
     if call is None:
-        raise ValidationFailed(_("Convocatoria no encontrada."), field="call")
+        raise OutOfScope(_("Convocatoria no encontrada."), field="call")
     if GrantApplication.objects.filter(call=call, initiative=ini).exists():
         raise ValidationFailed(_("La iniciativa ya se postuló a esta convocatoria."), field="call")
     rules = check_eligibility(call, ini, today=today, completions=completions)
@@ -539,7 +541,7 @@ def score_application(*, actor, application_id, scores: dict, scorer_label: str 
     members' scores once every criterion has at least one."""
     app = GrantApplication.objects.select_related("call", "initiative").filter(pk=application_id).first()
     if app is None:
-        raise ValidationFailed(_("Postulación no encontrada."), field="application")
+        raise OutOfScope(_("Postulación no encontrada."), field="application")
     _initiative(actor, app.initiative_id)
     if app.status not in (ApplicationStatus.ELIGIBLE, ApplicationStatus.SUBMITTED):
         raise ValidationFailed(_("Solo se califican postulaciones elegibles (estado: %(s)s).") % {"s": app.get_status_display()},
@@ -579,7 +581,7 @@ def award_application(*, actor, application_id, tranches: list[dict], amount=Non
     """Award seed capital with its disbursement plan (tranches tied to milestones, never more than the award)."""
     app = GrantApplication.objects.select_related("call", "initiative").filter(pk=application_id).first()
     if app is None:
-        raise ValidationFailed(_("Postulación no encontrada."), field="application")
+        raise OutOfScope(_("Postulación no encontrada."), field="application")
     ini = _initiative(actor, app.initiative_id)
     call = app.call
     if app.status != ApplicationStatus.ELIGIBLE:
@@ -625,7 +627,7 @@ def award_application(*, actor, application_id, tranches: list[dict], amount=Non
 def add_tranche(*, actor, award_id, amount, milestone: str) -> Tranche:
     award = Award.objects.select_related("application").filter(pk=award_id).first()
     if award is None:
-        raise ValidationFailed(_("Adjudicación no encontrada."), field="award")
+        raise OutOfScope(_("Adjudicación no encontrada."), field="award")
     _initiative(actor, award.application.initiative_id)
     value = parse_amount(amount, field="amount", allow_none=False)
     if value <= 0:
@@ -645,7 +647,7 @@ def pay_tranche(*, actor, tranche_id, on: dt.date | None = None, milestone_met: 
     """Disburse a tranche once its milestone is met and the earlier tranches are paid."""
     tranche = Tranche.objects.select_related("award", "award__application").filter(pk=tranche_id).first()
     if tranche is None:
-        raise ValidationFailed(_("Desembolso no encontrado."), field="tranche")
+        raise OutOfScope(_("Desembolso no encontrado."), field="tranche")
     ini = _initiative(actor, tranche.award.application.initiative_id)
     if tranche.status == TrancheStatus.PAID:
         raise ValidationFailed(_("El desembolso %(n)d ya fue pagado.") % {"n": tranche.number}, field="tranche")
@@ -679,7 +681,7 @@ def record_survival(*, actor, follow_up_id, operating: bool, jobs: int | None = 
                     notes: str = "", on: dt.date | None = None) -> SurvivalFollowUp:
     fu = SurvivalFollowUp.objects.filter(pk=follow_up_id).first()
     if fu is None:
-        raise ValidationFailed(_("Seguimiento no encontrado."), field="follow_up")
+        raise OutOfScope(_("Seguimiento no encontrado."), field="follow_up")
     ini = _initiative(actor, fu.initiative_id)
     sales = parse_amount(monthly_sales, field="monthly_sales")
     with transaction.atomic():
@@ -761,7 +763,7 @@ def add_product(*, actor, initiative_id, data: dict, photos: list[tuple[str, byt
 def update_product(*, actor, product_id, data: dict) -> Product:
     product = Product.objects.filter(pk=product_id).first()
     if product is None:
-        raise ValidationFailed(_("Producto no encontrado."), field="product")
+        raise OutOfScope(_("Producto no encontrado."), field="product")
     ini = _initiative(actor, product.initiative_id)
     values = _product_values({**{k: getattr(product, k) for k in ("name", "description", "price_min", "price_max", "unit", "kind")},
                               **data})
@@ -780,7 +782,7 @@ def update_product(*, actor, product_id, data: dict) -> Product:
 def add_product_photo(*, actor, product_id, data: bytes, filename: str = "") -> ProductPhoto:
     product = Product.objects.filter(pk=product_id).first()
     if product is None:
-        raise ValidationFailed(_("Producto no encontrado."), field="product")
+        raise OutOfScope(_("Producto no encontrado."), field="product")
     _initiative(actor, product.initiative_id)
     jpeg, w, h = clean_photo(data, filename=filename)
     with transaction.atomic():
@@ -803,7 +805,7 @@ def create_need(*, actor, data: dict, skill_ids: list[int] = ()) -> ProcurementN
     elif data.get("buyer_entity_id"):
         entity = Organization.objects.filter(pk=data["buyer_entity_id"]).first()
         if entity is None:
-            raise ValidationFailed(_("Entidad compradora no encontrada."), field="buyer_entity_id")
+            raise OutOfScope(_("Entidad compradora no encontrada."), field="buyer_entity_id")
     else:
         raise ValidationFailed(_("Indique el comprador (empleador o entidad pública)."), field="buyer")
     title = (data.get("title") or "").strip()
@@ -908,7 +910,7 @@ def _event_obj(actor, event_id) -> BusinessEvent:
     qs = events_for(actor) if actor else BusinessEvent.objects.all()
     event = qs.filter(pk=event_id).first()
     if event is None:
-        raise ValidationFailed(_("Evento no encontrado."), field="event")
+        raise OutOfScope(_("Evento no encontrado."), field="event")
     return event
 
 
@@ -937,7 +939,7 @@ def add_participant(*, actor, event_id, role: str, initiative_id=None, employer_
 def mark_attendance(*, actor, participant_id, attended: bool = True) -> EventParticipant:
     p = EventParticipant.objects.filter(pk=participant_id).first()
     if p is None:
-        raise ValidationFailed(_("Participante no encontrado."), field="participant")
+        raise OutOfScope(_("Participante no encontrado."), field="participant")
     _event_obj(actor, p.event_id)
     p.attended = attended
     p.save(update_fields=["attended"])
