@@ -1,0 +1,111 @@
+"""Scoping (the Cali outsider sees nothing of Bucaramanga's initiatives, a refused write changes nothing and is
+audited as denied), the API (public search without a token, staff endpoints, error shapes) and the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from factories import PASSWORD, Api, make_employer
+from siee.cli import main as siee_main
+from siee.core.errors import OutOfScope
+from siee.core.models import AuditEntry
+from siee.enterprise import selectors, services
+from siee.enterprise.models import Stage
+
+
+@pytest.fixture
+def published(adviser, bakery):
+    services.add_product(actor=adviser, initiative_id=bakery.pk, data={"name": "Pan aliñado", "price_min": "2500"})
+    services.publish_initiative(actor=adviser, initiative_id=bakery.pk, contact={"whatsapp": "3115550199"})
+    return bakery
+
+
+def test_outsider_cannot_see_or_change_another_territorys_initiative(actors, adviser, bakery, snapshot):
+    assert list(selectors.initiatives_for(actors.outsider)) == []
+    assert list(selectors.initiatives_for(actors.counsellor)) == [bakery]
+    with pytest.raises(OutOfScope):
+        selectors.get_initiative_for(actors.outsider, bakery.pk)
+    before = snapshot()
+    with pytest.raises(OutOfScope):
+        services.record_session(actor=actors.outsider, initiative_id=bakery.pk, notes="intrusión")
+    with pytest.raises(OutOfScope):
+        services.add_product(actor=actors.outsider, initiative_id=bakery.pk, data={"name": "Pan"})
+    assert snapshot() == before
+    assert AuditEntry.objects.filter(actor=actors.outsider, action="denied", object_type="businessinitiative").count() == 3
+
+
+def test_writes_are_audited(adviser, bakery):
+    services.record_session(actor=adviser, initiative_id=bakery.pk, notes="Primera sesión")
+    assert AuditEntry.objects.filter(actor=adviser, action="create", object_type="businessinitiative",
+                                     object_id=str(bakery.pk)).count() == 1
+    assert AuditEntry.objects.filter(actor=adviser, action="create", object_type="advisorysession").count() == 1
+
+
+def test_api_public_search_needs_no_token_and_checks_the_territory(published):
+    r = Api(None).get("/enterprise/catalog/search", q="pan", territory="68001")
+    assert r.status_code == 200
+    assert [(x["initiative"], x["product"], x["price"]) for x in r.json()] == [
+        ("Panadería Dulce Hogar", "Pan aliñado", "COP 2.500")]
+    r = Api(None).get("/enterprise/catalog/search", q="pan", territory="99999")
+    assert r.status_code == 422 and r.json()["errors"] == {"territory": ["Territorio desconocido: 99999"]}
+
+
+def test_api_initiatives_are_scoped_and_errors_have_the_shared_shape(actors, adviser, bakery, owner):
+    home, outsider = Api(actors.counsellor), Api(actors.outsider)
+    assert home.get("/enterprise/initiatives").json()["count"] == 1
+    assert outsider.get("/enterprise/initiatives").json()["count"] == 0
+    assert outsider.get(f"/enterprise/initiatives/{bakery.pk}").status_code == 404
+    r = home.post(f"/enterprise/initiatives/{bakery.pk}/stage", {"stage": Stage.OPERATING})
+    assert r.status_code == 422 and r.json()["code"] == "invalid" and list(r.json()["errors"]) == ["stage"]
+    r = home.post(f"/enterprise/initiatives/{bakery.pk}/products", {"name": "Pan", "price_min": "diez"})
+    assert r.status_code == 422 and list(r.json()["errors"]) == ["price_min"]
+    r = home.post("/enterprise/initiatives", {"owner_id": owner.pk, "name": "Costuras Yusmary", "sector": "14"})
+    assert r.status_code == 201 and r.json()["stage_label"] == "Idea"
+    assert Api(None).get("/enterprise/initiatives").status_code == 401
+
+
+def test_api_need_ranking_and_deal(actors, adviser, published):
+    api = Api(actors.counsellor)
+    hotel = make_employer(actors.counsellor, name="Hotel API")
+    r = api.post("/enterprise/needs", {"buyer_employer_id": hotel.pk, "title": "Pan aliñado para desayunos"})
+    assert r.status_code == 201
+    need_id = r.json()["id"]
+    ranked = api.get(f"/enterprise/needs/{need_id}/suppliers", top=5).json()
+    assert [x["initiative"] for x in ranked] == ["Panadería Dulce Hogar"] and ranked[0]["explanation"]["components"]
+    r = api.post(f"/enterprise/needs/{need_id}/interactions", {"initiative_id": published.pk, "step": "deal", "value": "1.200.000"})
+    assert r.status_code == 201 and r.json()["value"] == 1200000.0
+    assert Api(actors.outsider).get(f"/enterprise/needs/{need_id}/suppliers").status_code == 404
+
+
+def test_cli_catalog_search_and_suppliers_rank(actors, adviser, published, capsys):
+    assert siee_main(["catalog", "search", "pan alinado", "--territory", "68001", "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert [(r["initiative"], r["product"], r["municipality"]) for r in results] == [
+        ("Panadería Dulce Hogar", "Pan aliñado", "Bucaramanga, Santander")]
+    assert set(results[0]) >= {"initiative", "product", "price", "municipality", "score", "url"}
+    hotel = make_employer(actors.counsellor, name="Hotel CLI")
+    need = services.create_need(actor=adviser, data={"buyer_employer_id": hotel.pk, "title": "Pan"})
+    assert siee_main(["suppliers", "rank", str(need.pk), "--top", "10", "--json", "--as", actors.counsellor.username]) == 0
+    ranked = json.loads(capsys.readouterr().out)
+    assert [r["initiative"] for r in ranked] == ["Panadería Dulce Hogar"] and "explanation" in ranked[0]
+    assert siee_main(["suppliers", "rank", str(need.pk), "--as", actors.outsider.username]) == 2
+    assert "no encontrada" in capsys.readouterr().err
+    assert siee_main(["catalog", "search", "pan", "--territory", "00000"]) == 2
+
+
+def test_staff_pages_render_for_home_and_404_for_outsider(actors, adviser, published):
+    home = Client()
+    home.login(username=actors.counsellor.username, password=PASSWORD)
+    r = home.get("/emprendimiento/")
+    assert r.status_code == 200 and "Panadería Dulce Hogar" in r.content.decode()
+    r = home.get(f"/emprendimiento/{published.pk}/")
+    assert r.status_code == 200 and "Ruta de acompañamiento" in r.content.decode()
+    r = home.post(f"/emprendimiento/{published.pk}/", {"action": "session", "notes": "Sesión web", "tasks": "Tarea uno\nTarea dos"})
+    assert r.status_code == 302 and published.tasks.count() == 2
+    outsider = Client()
+    outsider.login(username=actors.outsider.username, password=PASSWORD)
+    assert outsider.get(f"/emprendimiento/{published.pk}/").status_code == 404
+    assert Client().get("/emprendimiento/").status_code == 302  # to the login page
