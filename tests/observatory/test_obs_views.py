@@ -155,8 +155,10 @@ def test_htmx_filter_change_returns_only_the_results(actors, dataset):
     r = c.get("/observatorio/", {"periodo": "2026Q2"}, HTTP_HX_REQUEST="true")
     html = r.content.decode()
     assert r.status_code == 200
-    assert html.lstrip().startswith('<div id="obs-results"') and "<html" not in html
+    assert html.lstrip().startswith('<div id="obs-page">') and "<html" not in html
     assert 'data-period="2026Q2"' in html
+    # the bulletin links follow the filter
+    assert "trimestre=2026Q2&amp;formato=pdf" in html
     full = c.get("/observatorio/", {"periodo": "2026Q2"}).content.decode()
     assert "<html" in full and 'hx-get="/observatorio/"' in full
 

@@ -132,8 +132,15 @@ def territory_map(points: list[MapPoint], *, title: str, unit: str = "", width: 
     if len(placed) <= 14:  # names when they fit
         for p in placed:
             x, y = xy[p.code]
-            out.append(_text(x, y - R_MAX - 2 if y > 40 else y + R_MAX + 12, _short_name(p.label),
-                             anchor="middle", size=11, fill="#1b1f24"))
+            name = _short_name(p.label)
+            half = 3.2 * len(name)  # about half the text width at 11 px
+            anchor, tx = "middle", x
+            if x - half < 2:
+                anchor, tx = "start", 2
+            elif x + half > width - 2:
+                anchor, tx = "end", width - 2
+            out.append(_text(tx, y - R_MAX - 2 if y > 40 else y + R_MAX + 12, name, anchor=anchor, size=11,
+                             fill="#1b1f24"))
     # Legend: class breaks.
     ly = height + 14
     out.append(_text(6, ly + 2, unit or _("valor"), size=11, fill=MUTED))

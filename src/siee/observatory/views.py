@@ -380,7 +380,7 @@ def dashboard(request):
             {"territorio": territory.code, "trimestre": _bulletin_quarter(period).label, "formato": "xlsx"}),
         "bulletin_quarter_label": period_label(_bulletin_quarter(period)),
     })
-    template = "observatory/_dashboard_results.html" if _is_htmx(request) else "observatory/dashboard.html"
+    template = "observatory/_dashboard_page.html" if _is_htmx(request) else "observatory/dashboard.html"
     return render(request, template, ctx)
 
 
