@@ -198,10 +198,15 @@ def placements_unlocked(territory_ids: set[int] | None, *, today: dt.date | None
     people = _active_people(territory_ids).values("pk")
     occs = list(groups)
     through = Person.desired_occupations.through
-    d_p, d_o = _pairs(through.objects.filter(person__in=people, occupation_id__in=occs), "person_id", "occupation_id")
-    e_p, e_o = _pairs(Experience.objects.filter(person__in=people, occupation_id__in=occs), "person_id", "occupation_id")
+    # No "IN (occupations)" / "IN (skills)" in SQL: with a person subquery SQLite would probe the composite index
+    # once per (person, value) pair; reading the rows and filtering them in numpy is linear.
+    d_p, d_o = _pairs(through.objects.filter(person__in=people), "person_id", "occupation_id")
+    e_p, e_o = _pairs(Experience.objects.filter(person__in=people, occupation__isnull=False), "person_id",
+                      "occupation_id")
     pool_p = np.concatenate([d_p, e_p])
     pool_o = np.concatenate([d_o, e_o])
+    keep = np.isin(pool_o, np.array(occs, dtype=np.int64))
+    pool_p, pool_o = pool_p[keep], pool_o[keep]
     if pool_p.size == 0:
         return {}
     # dense occupation index and unique (person, occupation) pairs, sorted by person
@@ -223,7 +228,9 @@ def placements_unlocked(territory_ids: set[int] | None, *, today: dt.date | None
     bit_keys_arr = np.array(bit_keys, dtype=np.int64)[order]
     bit_vals_arr = np.array(bit_vals, dtype=np.int64)[order]
 
-    ps_p, ps_s = _pairs(PersonSkill.objects.filter(person__in=people, skill_id__in=all_skills), "person_id", "skill_id")
+    ps_p, ps_s = _pairs(PersonSkill.objects.filter(person__in=people), "person_id", "skill_id")
+    keep = np.isin(ps_s, np.array(all_skills, dtype=np.int64)) & np.isin(ps_p, pair_p)
+    ps_p, ps_s = ps_p[keep], ps_s[keep]
     masks = np.zeros((pair_p.size, n_words), dtype=np.uint64)
     if ps_p.size:
         order = np.argsort(ps_p, kind="stable")
