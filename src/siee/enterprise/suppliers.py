@@ -136,11 +136,11 @@ def score_supplier(need: ProcurementNeed, initiative: BusinessInitiative, *, nee
         comps["skills"] = {"value": len(held) / len(need_skills),
                            "reason": (_("Le faltan: %(s)s") % {"s": ", ".join(missing)}) if missing
                            else _("El equipo tiene todas las habilidades requeridas")}
-    required = certification_items(need.certifications)
+    required = [x.strip() for x in need.certifications.replace(";", ",").split(",") if fold(x)]
     if required:
         offered = fold(initiative.certifications)
-        have_c = [c for c in required if c in offered]
-        lack_c = [c for c in required if c not in offered]
+        have_c = [c for c in required if fold(c) in offered]
+        lack_c = [c for c in required if fold(c) not in offered]
         comps["certifications"] = {"value": len(have_c) / len(required),
                                    "reason": (_("Sin certificación: %(c)s") % {"c": ", ".join(lack_c)}) if lack_c
                                    else _("Tiene las certificaciones exigidas")}
