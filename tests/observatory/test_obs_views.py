@@ -309,3 +309,29 @@ def test_bulletin_download_pdf_and_xlsx(actors, dataset):
     assert c.get("/observatorio/boletin/", {"territorio": "68001", "trimestre": "2026-07"}).status_code == 400
     assert c.get("/observatorio/boletin/", {"territorio": "68001", "trimestre": "nope"}).status_code == 400
     assert c.get("/observatorio/boletin/", {"territorio": "68001", "formato": "doc"}).status_code == 400
+
+
+# --- open data download -----------------------------------------------------------------------------------
+
+def test_opendata_zip_is_public_and_anonymized(dataset):
+    import csv
+    import zipfile
+
+    r = client_for(None).get("/observatorio/datos-abiertos/", {"territorio": "68", "periodo": Q, "formato": "csv"})
+    assert r.status_code == 200 and r["Content-Type"] == "application/zip"
+    assert r["Content-Disposition"] == 'attachment; filename="datos-abiertos-68-2026Q3-csv.zip"'
+    zf = zipfile.ZipFile(io.BytesIO(r.content))
+    names = set(zf.namelist())
+    assert {"diccionario.csv", "metadata.json", "README.md", "people_registered.csv",
+            "people_registered__sex.csv"} <= names
+    rows = list(csv.DictReader(io.TextIOWrapper(zf.open("people_registered.csv"), encoding="utf-8")))
+    # 4 people in Santander 2026Q3: under 5, so the value is withheld
+    assert [(row["territorio"], row["valor"], row["suprimido"]) for row in rows] == [("68", "", "1")]
+    for person in dataset["people"].values():
+        for name in names:
+            assert person.document_number.encode() not in zf.read(name)
+    parquet = client_for(None).get("/observatorio/datos-abiertos/", {"territorio": "68", "periodo": Q})
+    assert parquet.status_code == 200
+    assert "people_registered.parquet" in zipfile.ZipFile(io.BytesIO(parquet.content)).namelist()
+    assert client_for(None).get("/observatorio/datos-abiertos/", {"territorio": "99999"}).status_code == 404
+    assert client_for(None).get("/observatorio/datos-abiertos/", {"territorio": "68", "formato": "xml"}).status_code == 400

@@ -12,6 +12,7 @@ urlpatterns = [
     path("observatorio/indicadores/nuevo/", views.definition_new, name="definition_new"),
     path("observatorio/indicadores/<slug:code>/", views.indicator_detail, name="indicator"),
     path("observatorio/boletin/", views.bulletin, name="bulletin"),
+    path("observatorio/datos-abiertos/", views.opendata, name="opendata"),
     path("observatorio/publico/", views.public_index, name="public_index"),
     path("observatorio/publico/<str:code>/", views.public_territory, name="public_territory"),
 ]

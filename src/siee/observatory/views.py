@@ -380,8 +380,15 @@ def dashboard(request):
             {"territorio": territory.code, "trimestre": _bulletin_quarter(period).label, "formato": "xlsx"}),
         "bulletin_quarter_label": period_label(_bulletin_quarter(period)),
     })
+    ctx.update(_opendata_links(territory, period))
     template = "observatory/_dashboard_page.html" if _is_htmx(request) else "observatory/dashboard.html"
     return render(request, template, ctx)
+
+
+def _opendata_links(territory, period) -> dict:
+    base = reverse("observatory:opendata")
+    return {f"opendata_{fmt}": base + "?" + urlencode({"territorio": territory.code, "periodo": period.label,
+                                                       "formato": fmt}) for fmt in ("parquet", "csv")}
 
 
 def _bulletin_quarter(period):
@@ -513,6 +520,7 @@ def public_territory(request, code: str):
     ctx = _dashboard_context(request, territory=territory, period=period, breakdown="sex", selected="",
                              public=True)
     ctx["period_choices"] = _period_choices(period, quarters_only=True)
+    ctx.update(_opendata_links(territory, period))
     template = "observatory/_dashboard_results.html" if _is_htmx(request) else "observatory/public_territory.html"
     return render(request, template, ctx)
 
@@ -607,4 +615,44 @@ def bulletin(request):
                  detail={"quarter": quarter.label, "format": fmt})
     response = HttpResponse(content, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="{bulletin_mod.filename(territory, quarter, fmt)}"'
+    return response
+
+
+# --- open data download ----------------------------------------------------------------------------------------
+
+def opendata(request):
+    """The open-data export of a territory and period as one ZIP (Parquet or CSV files, dictionary, README).
+
+    Public like the public observatory: published indicators only, anonymized, disclosure control applied.
+    """
+    import tempfile
+    import zipfile
+    from io import BytesIO
+    from pathlib import Path
+
+    from siee.observatory.opendata import export_opendata
+
+    territory = find_territory(request.GET.get("territorio") or "")
+    if territory is None or territory.level == TerritoryLevel.GROUP:
+        raise Http404(_("Territorio no encontrado."))
+    periods = _periods()
+    try:
+        period = periods.parse_period(request.GET.get("periodo") or periods.last_complete_quarter().label)
+    except ValueError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    fmt = request.GET.get("formato", "parquet")
+    if fmt not in ("parquet", "csv"):
+        return HttpResponse(_("Formato desconocido: use parquet o csv."), status=400,
+                            content_type="text/plain; charset=utf-8")
+    actor = request.user if request.user.is_authenticated else None
+    buf = BytesIO()
+    with tempfile.TemporaryDirectory(prefix="siee-opendata-") as tmp:
+        files = export_opendata(territory=territory, period=period, fmt=fmt, out=tmp, actor=actor)
+        names = {Path(f).name for f in files} | {p.name for p in Path(tmp).iterdir()}
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name in sorted(names):
+                zf.write(Path(tmp) / name, arcname=name)
+    response = HttpResponse(buf.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (f'attachment; filename="datos-abiertos-{territory.code}-{period.label}-'
+                                       f'{fmt}.zip"')
     return response
