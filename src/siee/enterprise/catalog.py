@@ -66,12 +66,19 @@ def add_words(words) -> None:
                                     ignore_conflicts=True)
 
 
+def prefix_q(term: str, field: str = "term") -> Q:
+    """Terms starting with `term`, as a range (term <= x < next) so that both SQLite and PostgreSQL use the index
+    (SQLite's LIKE is case-insensitive and cannot use an ordinary index)."""
+    upper = term[:-1] + chr(ord(term[-1]) + 1)
+    return Q(**{f"{field}__gte": term, f"{field}__lt": upper})
+
+
 def _fuzzy(term: str) -> list[tuple[str, float]]:
     from rapidfuzz import fuzz, process
 
     if len(term) < 4:
         return []
-    vocabulary = list(CatalogWord.objects.filter(term__startswith=term[0]).values_list("term", flat=True))
+    vocabulary = list(CatalogWord.objects.filter(prefix_q(term[0])).values_list("term", flat=True))
     found = process.extract(term, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=5)
     return [(word, FUZZY_QUALITY * score / 100.0) for word, score, _ in found]
 
@@ -104,7 +111,7 @@ def search(text: str, *, territory_ids: set[int] | None = None, sector_id: int |
     cond = Q(pk__in=[])
     cases = []
     for term in query_terms:
-        exact_or_prefix = Q(term__startswith=term) if len(term) >= 3 else Q(term=term)
+        exact_or_prefix = prefix_q(term) if len(term) >= 3 else Q(term=term)
         if len(term) >= 3 and not base.filter(exact_or_prefix).exists():
             fuzzy = _fuzzy(term)
             for word, quality in fuzzy:
@@ -114,7 +121,7 @@ def search(text: str, *, territory_ids: set[int] | None = None, sector_id: int |
         cond |= exact_or_prefix
         cases.append(When(term=term, then=F("weight")))
         if len(term) >= 3:
-            cases.append(When(term__startswith=term, then=F("weight") * PREFIX_QUALITY))
+            cases.append(When(prefix_q(term), then=F("weight") * PREFIX_QUALITY))
     if not cases:
         return []
     scored = (base.filter(cond).values("product_id")
@@ -125,7 +132,7 @@ def search(text: str, *, territory_ids: set[int] | None = None, sector_id: int |
 
 
 def _results(pairs: list[tuple[int, float]]) -> list[dict]:
-    products = Product.objects.select_related("initiative", "initiative__municipality", "initiative__sector").in_bulk(
+    products = Product.objects.select_related("initiative", "initiative__municipality__parent", "initiative__sector").in_bulk(
         [pid for pid, _ in pairs])
     out = []
     for pid, score in pairs:

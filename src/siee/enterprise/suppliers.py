@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from siee.core.selectors import territory_subtree_ids
-from siee.enterprise.catalog import PREFIX_QUALITY, product_terms
+from siee.enterprise.catalog import PREFIX_QUALITY, prefix_q, product_terms
 from siee.enterprise.models import BusinessInitiative, CatalogTerm, ProcurementNeed, Stage
 from siee.lib.text import fold, tokens
 
@@ -90,7 +90,7 @@ def candidates(need: ProcurementNeed):
     if need_terms:
         term_q = Q(pk__in=[])
         for t in need_terms:
-            term_q |= Q(term__startswith=t) if len(t) >= 3 else Q(term=t)
+            term_q |= prefix_q(t) if len(t) >= 3 else Q(term=t)
         ids = CatalogTerm.objects.filter(term_q).values_list("product__initiative_id", flat=True).distinct()
         cond |= Q(pk__in=list(ids))
     if need.sector_id:
