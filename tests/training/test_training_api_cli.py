@@ -135,3 +135,31 @@ def test_cli_contract_payable_explains(actors, kitchen, run):
     assert "Finalizaron el curso: 0; meta 1, no alcanzada: no se paga 1,000,000." in out
     assert out.strip().endswith("Total pagable: 2,000,000 COP")
     assert run("training", "contracts", "payable", str(contract.pk), "--as", "orientador_cali")[0] == 2
+
+
+def test_api_job_seeker_requests_a_seat_and_cannot_read_gaps_or_others(actors, kitchen):
+    from factories import make_user
+    from siee.people import services as people_services
+
+    person = people_services.register_self_service_person(
+        username="ana_api", password="clave-de-prueba-2026",
+        data={"document_type": "PPT", "document_number": "5566778", "first_names": "Ana", "last_names": "Sosa",
+              "birth_date": "1994-04-04", "sex": "F", "nationality": "VE", "municipality_code": "68001",
+              "migration_status": "regular"},
+        consent={"purpose": "employment_services", "channel": "web", "text_version": "v1"})
+    from siee.core.services import new_api_token
+
+    person.user.api_token = new_api_token()
+    person.user.save(update_fields=["api_token"])
+    cohort = Api(actors.counsellor).post("/training/cohorts", _cohort_payload(kitchen["course"])).json()
+    me = Api(person.user)
+    r = me.post("/training/enrolments/request", {"cohort_id": cohort["id"]})
+    assert r.status_code == 201 and (r.json()["status"], r.json()["person_id"]) == ("requested", person.pk)
+    assert me.get("/training/enrolments").json()["count"] == 1
+    assert me.get(f"/training/people/{person.pk}/gaps").status_code == 200
+    assert me.get(f"/training/people/{kitchen['cook'].pk}/gaps").status_code == 404
+    assert me.get("/training/gaps", territory="68001").status_code == 403
+    assert me.post("/training/enrolments", {"cohort_id": cohort["id"], "person_id": person.pk}).status_code == 403
+    analyst = make_user(actors.home, "analyst")
+    assert Api(analyst).get("/training/gaps", territory="68001").status_code == 200
+    assert Api(analyst).get(f"/training/people/{kitchen['cook'].pk}/gaps").status_code == 403

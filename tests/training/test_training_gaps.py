@@ -111,3 +111,18 @@ def test_parse_period():
         with pytest.raises(ValidationFailed) as exc:
             parse_period(bad)
         assert exc.value.field == "period"
+
+
+def test_procurement_needs_of_the_enterprise_app_add_demand(actors, market):
+    enterprise = pytest.importorskip("siee.enterprise.services")
+    if not hasattr(enterprise, "procurement_skill_demand"):
+        pytest.skip("the enterprise app does not expose procurement_skill_demand")
+    emp = make_employer(actors.counsellor)
+    enterprise.create_need(actor=actors.counsellor, data={"buyer_employer_id": emp.pk, "title": "Refrigerios",
+                                                          "municipality_code": "68001"},
+                           skill_ids=[market["B"].pk])
+    today = timezone.localdate()
+    rows = compute_skill_gaps(territory_ids=_ids("68001"), start=today - dt.timedelta(days=30), end=today)
+    b = next(r for r in rows if r["label"] == "manipulacion de alimentos")
+    # 3 posts (V1) + 1 open procurement need requiring it (no local supplier candidates): demand 4, gap 4 − 1 = 3
+    assert (b["demand"], b["gap"], b["demand_parts"]["procurement"]) == (4.0, 3.0, 1.0)
