@@ -43,6 +43,11 @@ EVENT_LABELS = {
     "skill_added": gettext_lazy("Habilidad añadida"),
     "desired_occupations_set": gettext_lazy("Ocupaciones deseadas actualizadas"),
     "merged": gettext_lazy("Registro duplicado fusionado"),
+    "training_requested": gettext_lazy("Solicitó cupo en un curso"),
+    "training_enrolled": gettext_lazy("Inscrita en un curso"),
+    "training_waitlisted": gettext_lazy("En lista de espera de un curso"),
+    "training_completed": gettext_lazy("Finalizó un curso"),
+    "training_dropped": gettext_lazy("Se retiró de un curso"),
 }
 SECTION_FORMS = {"experience": ExperienceForm, "education": EducationForm, "skills": SkillForm,
                  "desired": DesiredOccupationsForm, "consent": ConsentForm}
