@@ -72,6 +72,21 @@ def test_observatory_dashboard_drilldown_detail_and_public_page(live_server, dem
     assert page.locator("#obs-map svg circle.dot").count() >= 4
     screenshot(page, "observatory-dashboard")
 
+    # Vacancies by occupation and the top missing skills (the "Done when").
+    page.select_option("#id_indicador", "vacancies_posted")
+    page.locator('#obs-page form [name="indicador"] option[value="vacancies_posted"][selected]').wait_for(
+        state="attached")
+    page.select_option("#id_desagregacion", "isco1")
+    page.locator('#obs-results[data-breakdown="isco1"]').wait_for()
+    assert page.locator("#obs-breakdown figcaption").inner_text().startswith("Vacantes publicadas por ocupación")
+    assert page.locator("#obs-breakdown svg rect.bar, #obs-breakdown svg rect.suppressed").count() >= 1
+    assert page.locator("#ind-top_skills_missing figcaption").inner_text().startswith("Habilidades faltantes")
+    page.select_option("#id_indicador", "people_registered")
+    page.locator('#obs-page form [name="indicador"] option[value="people_registered"][selected]').wait_for(
+        state="attached")
+    page.select_option("#id_desagregacion", "sex")
+    page.locator('#obs-results[data-breakdown="sex"]').wait_for()
+
     # 2. Drill down: click Bucaramanga's dot on the map.
     dot_link = page.locator('#obs-map svg a:has(circle[data-code="68001"])')
     href = dot_link.get_attribute("href")
@@ -100,6 +115,9 @@ def test_observatory_dashboard_drilldown_detail_and_public_page(live_server, dem
     with page.expect_download() as info:
         page.click("#obs-bulletin-pdf")
     assert info.value.suggested_filename == f"boletin-68-{now.label}.pdf"
+    with page.expect_download() as info:
+        page.click("#obs-opendata-parquet")
+    assert info.value.suggested_filename == f"datos-abiertos-68-{now.label}-parquet.zip"
 
     # 5. The public page, without login: published indicators only, suppressed cells never numeric.
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="es-CO")
