@@ -312,8 +312,8 @@ def _enrol(*, actor, person: Person, cohort: Cohort, channel: str, note: str) ->
         except IntegrityError:
             raise ValidationFailed(_("Ya existe una inscripción de esta persona en esta cohorte."), field="person",
                                    code=ErrorCode.DUPLICATE) from None
-        _person_event(person, f"training_{status}", actor, course=cohort.course.title, cohort=cohort.name,
-                      enrolment=enrolment.pk)
+        _person_event(person, f"training_{status}", actor, course=cohort.course.title,
+                      title=cohort.course.title, cohort=cohort.name, enrolment=enrolment.pk)
         audit.record(actor=actor, action=AuditAction.CREATE, obj=enrolment, fields=["cohort", "person", "status"],
                      detail={"person": person.pk, "channel": channel})
     return enrolment
@@ -368,7 +368,7 @@ def confirm_enrolment(*, actor, enrolment_id) -> Enrolment:
         enrolment.enrolled_at = timezone.now()
     enrolment.save(update_fields=["status", "enrolled_at"])
     _person_event(enrolment.person, f"training_{enrolment.status}", actor, course=cohort.course.title,
-                  cohort=cohort.name, enrolment=enrolment.pk)
+                  title=cohort.course.title, cohort=cohort.name, enrolment=enrolment.pk)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=enrolment, fields=["status"],
                  detail={"person": enrolment.person_id})
     return enrolment
@@ -382,8 +382,8 @@ def _promote_waitlist(cohort: Cohort, actor) -> Enrolment | None:
         return None
     nxt.status, nxt.enrolled_at = EnrolmentStatus.ENROLLED, timezone.now()
     nxt.save(update_fields=["status", "enrolled_at"])
-    _person_event(nxt.person, "training_enrolled", actor, course=cohort.course.title, cohort=cohort.name,
-                  enrolment=nxt.pk, from_waitlist=True)
+    _person_event(nxt.person, "training_enrolled", actor, course=cohort.course.title,
+                  title=cohort.course.title, cohort=cohort.name, enrolment=nxt.pk, from_waitlist=True)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=nxt, fields=["status"],
                  detail={"person": nxt.person_id, "from_waitlist": True})
     return nxt
@@ -441,8 +441,8 @@ def complete_enrolment(*, actor, enrolment_id, completed_on=None, certified: boo
             for skill in skills:
                 add_person_skill(actor=actor, person_id=enrolment.person_id, skill_id=skill.pk,
                                  level=levels.get(skill.pk, SkillLevel.INTERMEDIATE), certified=True)
-        _person_event(enrolment.person, "training_completed", actor, course=cohort.course.title, cohort=cohort.name,
-                      enrolment=enrolment.pk, certified=bool(certified),
+        _person_event(enrolment.person, "training_completed", actor, course=cohort.course.title,
+                      title=cohort.course.title, cohort=cohort.name, enrolment=enrolment.pk, certified=bool(certified),
                       skills=[s.label for s in skills] if certified else [])
         audit.record(actor=actor, action=AuditAction.UPDATE, obj=enrolment,
                      fields=["status", "completed_on", "certified"],
@@ -469,7 +469,7 @@ def drop_enrolment(*, actor, enrolment_id, reason: str, detail: str = "", droppe
     enrolment.dropped_on, enrolment.drop_reason, enrolment.drop_detail = day, reason, (detail or "")[:500]
     enrolment.save(update_fields=["status", "dropped_on", "drop_reason", "drop_detail"])
     _person_event(enrolment.person, "training_dropped", actor, course=enrolment.cohort.course.title,
-                  cohort=enrolment.cohort.name, reason=reason, enrolment=enrolment.pk)
+                  title=enrolment.cohort.course.title, cohort=enrolment.cohort.name, reason=reason, enrolment=enrolment.pk)
     audit.record(actor=actor, action=AuditAction.UPDATE, obj=enrolment, fields=["status", "drop_reason"],
                  detail={"person": enrolment.person_id, "reason": reason})
     if held_seat:
