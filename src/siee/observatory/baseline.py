@@ -54,8 +54,6 @@ class BaselineComputer(_Computer):
         out: dict[tuple, dict] = {}
         for f in facts:
             row = {c: f[c] for c in cols}
-            if breakdown in ("isco1", "isco2", "isco3"):
-                row["_bd"] = engine.key_of(breakdown, f["isco4"])
             k = tuple(sorted(row.items()))
             slot = out.setdefault(k, {**row, "_c": 0, "_s": 0})
             slot["_c"] += f["count"]

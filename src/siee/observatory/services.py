@@ -9,8 +9,6 @@ from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
-from django.db.models.functions import Substr
 from django.utils.translation import gettext as _g
 
 from siee.core.errors import DomainError, ErrorCode
@@ -166,13 +164,13 @@ def _area(territory) -> _Area:
     from siee.core.models import Territory, TerritoryLevel
 
     if territory.level == TerritoryLevel.GROUP:
-        roots = list(territory.members.all())
+        roots = list(territory.members.select_related("parent"))
     else:
         roots = [territory]
     rows = []
     for root in roots:
         rows += list(Territory.objects.filter(path__startswith=root.path).values_list("pk", "path"))
-    children = roots if territory.level == TerritoryLevel.GROUP else list(territory.children.all())
+    children = roots if territory.level == TerritoryLevel.GROUP else list(territory.children.select_related("parent"))
     if not children:
         children = [territory]
     prefixes = sorted(((c.path, c.code) for c in children), key=lambda p: -len(p[0]))
@@ -206,7 +204,8 @@ def _auto_refresh(defs: Iterable[engine.Definition]) -> None:
 class _Computer:
     """Computes definitions for one territory and period, fetching each measure's facts once per breakdown."""
 
-    def __init__(self, defs: list[engine.Definition], territory, period: Period, *, disclosure_on: bool = True):
+    def __init__(self, defs: list[engine.Definition], territory, period: Period, *, disclosure_on: bool = True,
+                 breakdowns: Iterable[str] = ()):
         from siee.observatory.registry import all_measures
 
         self.territory = territory
@@ -219,34 +218,51 @@ class _Computer:
         for d in defs:
             for o in d.operands():
                 self.filter_cols.setdefault(o.measure, set()).update(engine.column_of(dim) for dim, _ in o.filters)
+        self.breakdowns = {b for b in breakdowns if b}
+        self.territory_name = territory.display_name()
         self.cache: dict[tuple, list[dict]] = {}
 
     def _rows(self, measure: str, cumulative: bool, breakdown: str | None) -> list[dict]:
+        """The measure's facts for the area and period, summed by every column any requested breakdown or
+        filter needs: one query per measure (plain SQL, identical on SQLite and PostgreSQL)."""
+        from django.db import connection
+
         from siee.observatory.models import ObservatoryFact
 
-        key = (measure, cumulative, breakdown)
+        key = (measure, cumulative)
         if key in self.cache:
             return self.cache[key]
         spec = self.specs.get(measure)
         cols = set(self.filter_cols.get(measure, set()))
-        annotations = {}
-        if breakdown == "territory":
-            cols.add("territory_id")
-        elif breakdown in ("isco1", "isco2", "isco3"):
-            annotations["_bd"] = Substr("isco4", 1, int(breakdown[-1]))
-        elif breakdown:
-            cols.add(breakdown)
+        for b in self.breakdowns | ({breakdown} if breakdown else set()):
+            cols.add("territory_id" if b == "territory" else engine.column_of(b))
         if spec is not None and spec.histogram:
             cols.add("bucket")
         if spec is not None and spec.item:
             cols.add("item")
-        qs = ObservatoryFact.objects.filter(measure=measure, month__lt=self.period.end, territory_id__in=self.area.ids)
+        names = sorted(cols)
+        qn = connection.ops.quote_name
+        select = ", ".join(qn(c) for c in names)
+        adapt = connection.ops.adapt_datefield_value
+        where = [f"{qn('measure')} = %s", f"{qn('month')} < %s"]
+        params: list = [measure, adapt(self.period.end)]
         if not cumulative:
-            qs = qs.filter(month__gte=self.period.start)
-        if annotations:
-            qs = qs.annotate(**annotations)
-        names = sorted(cols) + list(annotations)
-        rows = list(qs.values(*names).annotate(_c=Sum("count"), _s=Sum("total")).order_by())
+            where.append(f"{qn('month')} >= %s")
+            params.append(adapt(self.period.start))
+        where.append(f"{qn('territory_id')} IN ({', '.join(['%s'] * len(self.area.ids))})" if self.area.ids else "1 = 0")
+        params += self.area.ids
+        sql = (f"SELECT {select + ', ' if names else ''}SUM({qn('count')}), SUM({qn('total')}) "
+               f"FROM {qn(ObservatoryFact._meta.db_table)} WHERE {' AND '.join(where)}"
+               + (f" GROUP BY {select}" if names else ""))
+        rows = []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for rec in cursor.fetchall():
+                if rec[-2] is None:
+                    continue
+                row = dict(zip(names, rec, strict=False))
+                row["_c"], row["_s"] = int(rec[-2]), int(rec[-1] or 0)
+                rows.append(row)
         self.cache[key] = rows
         return rows
 
@@ -255,9 +271,7 @@ class _Computer:
             return ""
         if breakdown == "territory":
             return self.area.child_of.get(row["territory_id"], self.territory.code)
-        if breakdown in ("isco1", "isco2", "isco3"):
-            return row.get("_bd") or ""
-        return row.get(breakdown) or ""
+        return engine.key_of(breakdown, row.get(engine.column_of(breakdown)) or "")
 
     def _accs(self, operand: engine.Operand, cumulative: bool, breakdown: str | None) -> tuple[engine.Acc, dict]:
         total = engine.Acc()
@@ -274,7 +288,7 @@ class _Computer:
 
     def result(self, d: engine.Definition, breakdown: str | None = None) -> IndicatorResult:
         base = IndicatorResult(code=d.code, name=str(d.name), unit=str(d.unit), kind=d.kind, period=self.period.label,
-                               territory=self.territory.code, territory_name=self.territory.display_name(),
+                               territory=self.territory.code, territory_name=self.territory_name,
                                value=None, breakdown=breakdown)
         if d.kind == "ranking":
             return self._ranking(d, base)
@@ -402,7 +416,8 @@ def compute(code: str, *, territory, period, breakdown: str | None = None, discl
     territory = resolve_territory(territory)
     period = resolve_period(period)
     _auto_refresh([d])
-    return _Computer([d], territory, period, disclosure_on=disclosure).result(d, breakdown or None)
+    computer = _Computer([d], territory, period, disclosure_on=disclosure, breakdowns=[breakdown or ""])
+    return computer.result(d, breakdown or None)
 
 
 def compute_all(*, territory, period, breakdowns: Iterable[str] = (), disclosure: bool = True,
@@ -416,7 +431,7 @@ def compute_all(*, territory, period, breakdowns: Iterable[str] = (), disclosure
             raise DomainError(_g("Desagregación desconocida: %(b)s.") % {"b": b}, field="breakdown")
     defs = _definitions(published_only=published_only)
     _auto_refresh(defs)
-    computer = _Computer(defs, territory, period, disclosure_on=disclosure)
+    computer = _Computer(defs, territory, period, disclosure_on=disclosure, breakdowns=breakdowns)
     out = []
     for d in defs:
         out.append(computer.result(d))
