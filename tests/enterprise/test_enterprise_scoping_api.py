@@ -109,3 +109,35 @@ def test_staff_pages_render_for_home_and_404_for_outsider(actors, adviser, publi
     outsider.login(username=actors.outsider.username, password=PASSWORD)
     assert outsider.get(f"/emprendimiento/{published.pk}/").status_code == 404
     assert Client().get("/emprendimiento/").status_code == 302  # to the login page
+
+
+def test_api_seed_capital_apply_score_award_and_tranche_over_award(actors, adviser, bakery):
+    import datetime as dt
+
+    from siee.enterprise.models import Award, StepKind
+
+    for kind in (StepKind.DIAGNOSIS, StepKind.TRAINING):
+        services.complete_step(actor=adviser, initiative_id=bakery.pk, kind=kind)
+    services.change_stage(actor=adviser, initiative_id=bakery.pk, stage=Stage.BUSINESS_PLAN)
+    call = services.create_call(actor=actors.admin, criteria=[{"name": "Viabilidad", "weight": 1}], data={
+        "name": "Semilla API", "opens_on": dt.date.today() - dt.timedelta(days=1),
+        "closes_on": dt.date.today() + dt.timedelta(days=1), "amount_per_award": "1000000", "budget": "5000000",
+        "min_stage": Stage.BUSINESS_PLAN})
+    api = Api(actors.counsellor)
+    assert [c["name"] for c in api.get("/enterprise/calls").json()] == ["Semilla API"]
+    r = api.post(f"/enterprise/calls/{call.pk}/applications", {"initiative_id": bakery.pk})
+    assert r.status_code == 201 and r.json()["status"] == "eligible"
+    app_id = r.json()["id"]
+    r = api.post(f"/enterprise/applications/{app_id}/scores", {"scores": {"Viabilidad": 4}, "scorer_label": "j1"})
+    assert r.json()["score"] == 80.0
+    r = api.post(f"/enterprise/applications/{app_id}/award", {"tranches": [
+        {"amount": "600000", "milestone": "Horno"}, {"amount": "500000", "milestone": "Ventas"}]})
+    assert r.status_code == 422 and list(r.json()["errors"]) == ["tranches"] and Award.objects.count() == 0
+    r = api.post(f"/enterprise/applications/{app_id}/award", {"tranches": [
+        {"amount": "600000", "milestone": "Horno"}, {"amount": "400000", "milestone": "Ventas"}]})
+    assert r.status_code == 201 and [t["amount"] for t in r.json()["tranches"]] == [600000.0, 400000.0]
+    award_id, first = r.json()["id"], r.json()["tranches"][0]["id"]
+    r = api.post(f"/enterprise/awards/{award_id}/tranches", {"amount": "1", "milestone": "Extra"})
+    assert r.status_code == 422 and list(r.json()["errors"]) == ["amount"]
+    assert api.post(f"/enterprise/tranches/{first}/pay").json()["status"] == "paid"
+    assert Api(actors.outsider).post(f"/enterprise/tranches/{first}/pay").status_code == 404

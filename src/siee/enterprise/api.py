@@ -315,3 +315,86 @@ def route(request, person_id: Id, payload: RouteIn):
     fn = services.refer_to_entrepreneurship if payload.direction == "to_entrepreneurship" else services.refer_to_employment
     ref = fn(actor=request.auth, person_id=person_id, reason=payload.reason)
     return with_status(201, {"id": ref.pk, "direction": ref.direction, "person_id": ref.person_id})
+
+
+# --- seed capital ------------------------------------------------------------------------------------------
+
+class ApplyIn(Schema):
+    initiative_id: Id
+
+
+class ApplicationOut(Schema):
+    id: int
+    call_id: int
+    initiative_id: int
+    status: str
+    score: float | None
+    eligibility: list[dict]
+
+
+def application_data(app) -> dict:
+    return {"id": app.pk, "call_id": app.call_id, "initiative_id": app.initiative_id, "status": app.status,
+            "score": app.score, "eligibility": app.eligibility}
+
+
+class ScoresIn(Schema):
+    scores: dict[str, float]
+    scorer_label: str = Field("", max_length=150)
+
+
+class AwardIn(Schema):
+    amount: Amount = None
+    on: dt.date | None = None
+    tranches: list[TrancheIn]
+
+
+class AwardOut(Schema):
+    id: int
+    amount: float
+    awarded_on: dt.date
+    tranches: list[TrancheOut]
+
+
+def award_data(award) -> dict:
+    return {"id": award.pk, "amount": float(award.amount), "awarded_on": award.awarded_on,
+            "tranches": [{"id": t.pk, "number": t.number, "amount": float(t.amount), "milestone": t.milestone,
+                          "status": t.status} for t in award.tranches.order_by("number")]}
+
+
+@router.get("/calls", response={200: list[dict], **ERRORS}, summary="Convocatorias de capital semilla")
+def list_calls(request):
+    return [{"id": c.pk, "name": c.name, "opens_on": c.opens_on, "closes_on": c.closes_on,
+             "amount_per_award": float(c.amount_per_award), "budget": float(c.budget), "min_stage": c.min_stage,
+             "required_course": c.required_course, "criteria": [{"id": k.pk, "name": k.name, "weight": k.weight,
+                                                                 "max_score": k.max_score} for k in c.criteria.all()]}
+            for c in selectors.calls_for(request.auth).prefetch_related("criteria")[:200]]
+
+
+@router.post("/calls/{call_id}/applications", response={201: ApplicationOut, **ERRORS},
+             summary="Postula una iniciativa a una convocatoria (evalúa las reglas de elegibilidad)")
+def apply(request, call_id: Id, payload: ApplyIn):
+    app = services.apply_to_call(actor=request.auth, call_id=call_id, initiative_id=payload.initiative_id)
+    return with_status(201, application_data(app))
+
+
+@router.post("/applications/{application_id}/scores", response={200: ApplicationOut, **ERRORS},
+             summary="Puntajes de un miembro del comité por criterio (nombre o id)")
+def score(request, application_id: Id, payload: ScoresIn):
+    app = services.score_application(actor=request.auth, application_id=application_id, scores=payload.scores,
+                                     scorer_label=payload.scorer_label or None)
+    return application_data(app)
+
+
+@router.post("/applications/{application_id}/award", response={201: AwardOut, **ERRORS},
+             summary="Adjudica con su plan de desembolsos (la suma nunca supera el monto adjudicado)")
+def award(request, application_id: Id, payload: AwardIn):
+    a = services.award_application(actor=request.auth, application_id=application_id, amount=payload.amount,
+                                   on=payload.on, tranches=[t.dict() for t in payload.tranches])
+    return with_status(201, award_data(a))
+
+
+@router.post("/tranches/{tranche_id}/pay", response={200: TrancheOut, **ERRORS},
+             summary="Desembolsa un tramo cuyo hito se cumplió (en orden)")
+def pay(request, tranche_id: Id):
+    t = services.pay_tranche(actor=request.auth, tranche_id=tranche_id)
+    return {"id": t.pk, "number": t.number, "amount": float(t.amount), "milestone": t.milestone, "status": t.status}
