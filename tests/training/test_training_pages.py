@@ -83,3 +83,39 @@ def test_public_list_and_job_seeker_requests_a_seat(actors, kitchen, cohort, cli
     assert list(Enrolment.objects.values_list("person_id", "status", "channel")) == [
         (person.pk, "requested", "self_service")]
     assert "Solicitud registrada" in c.get(f"/cursos/{kitchen['course'].pk}/").content.decode()
+
+
+def test_course_cohort_and_opportunity_forms(actors, kitchen):
+    c = _login(actors.counsellor)
+    assert c.get("/formacion/cursos/nuevo/").status_code == 200
+    data = {"code": "PAN-01", "title": "Panadería básica", "provider": kitchen["provider"].pk,
+            "territory": "CO-68001", "skills": [kitchen["food"].pk, kitchen["cooking"].pk], "hours": 40,
+            "modality": "in_person", "seats": 15, "cost": 0, "eligibility": "anyone", "published": "on"}
+    r = c.post("/formacion/cursos/nuevo/", {**data, "skills": []})
+    assert r.status_code == 200 and "Este campo es obligatorio" in r.content.decode()
+    r = c.post("/formacion/cursos/nuevo/", {**data, "code": "MANIP-01"})  # the service's duplicate check
+    assert "Ya existe un curso con el código MANIP-01." in r.content.decode()
+    r = c.post("/formacion/cursos/nuevo/", data)
+    assert r.status_code == 302
+    from siee.training.models import Cohort, Course, Opportunity
+
+    course = Course.objects.get(code="PAN-01")
+    assert sorted(course.skills.values_list("label", flat=True)) == ["cocinar", "manipulación de alimentos"]
+    start = timezone.localdate() + dt.timedelta(days=3)
+    r = c.post(f"/formacion/cursos/{course.pk}/cohortes/nueva/", {
+        "name": "Enero", "start_date": start.isoformat(), "end_date": (start + dt.timedelta(days=20)).isoformat(),
+        "sessions": 4})
+    cohort = Cohort.objects.get(course=course)
+    assert r.status_code == 302 and (cohort.seats, cohort.sessions.count()) == (15, 3)  # the 4th week is past the end
+    r = c.post(f"/formacion/cursos/{course.pk}/cohortes/nueva/", {
+        "name": "Mal", "start_date": start.isoformat(), "end_date": (start - dt.timedelta(days=1)).isoformat(),
+        "sessions": 0})
+    assert "La fecha de fin es anterior a la de inicio." in r.content.decode()
+    assert _login(actors.outsider).get(f"/formacion/cursos/{course.pk}/cohortes/nueva/").status_code == 404
+    r = c.post("/formacion/oportunidades/nueva/", {
+        "title": "Panaderías de barrio", "kind": "business", "territory": "CO-68001", "skills": [kitchen["food"].pk],
+        "expected_jobs": 12, "training_objectives": "Certificar BPM\nCostos", "valid_from": "2026-01-01"}, follow=True)
+    opp = Opportunity.objects.get()
+    assert opp.expected_jobs == 12
+    html = r.content.decode()
+    assert "Curso a la medida: Panaderías de barrio" in html and "<li>Costos</li>" in html

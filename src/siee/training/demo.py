@@ -235,7 +235,7 @@ def _enrol_finished(rng, cohort, skill_ids, area, used, seed, *, contract: bool)
                 if not created and not ps.certified:
                     PersonSkill.objects.filter(pk=ps.pk).update(certified=True)
             PersonEvent.objects.create(person_id=pid, kind="training_completed",
-                                       params={"course": cohort.course.title, "cohort": cohort.name,
+                                       params={"course": cohort.course.title, "title": cohort.course.title, "cohort": cohort.name,
                                                "enrolment": e.pk, "certified": True, "demo": True})
     if contract:
         _place_graduates(rng, cohort, completed_people)

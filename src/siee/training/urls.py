@@ -8,7 +8,12 @@ app_name = "training"
 
 urlpatterns = [
     path("formacion/cursos/", views.course_list, name="courses"),
+    path("formacion/cursos/nuevo/", views.course_create, name="course_create"),
     path("formacion/cursos/<int:course_id>/", views.course_detail, name="course"),
+    path("formacion/cursos/<int:course_id>/cohortes/nueva/", views.cohort_create, name="cohort_create"),
+    path("formacion/oportunidades/nueva/", views.opportunity_create, name="opportunity_create"),
+    path("formacion/oportunidades/<int:opportunity_id>/especificacion/", views.opportunity_spec,
+         name="opportunity_spec"),
     path("formacion/cohortes/<int:cohort_id>/", views.cohort_detail, name="cohort"),
     path("formacion/cohortes/<int:cohort_id>/inscribir/", views.cohort_enrol, name="cohort_enrol"),
     path("formacion/inscripciones/<int:enrolment_id>/", views.enrolment_action, name="enrolment_action"),

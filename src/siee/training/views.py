@@ -208,3 +208,71 @@ def request_seat(request, cohort_id):
         messages.success(request, _("Solicitud enviada para «%(c)s». Un orientador la confirmará.") % {
             "c": e.cohort.course.title})
     return _back(request, reverse("training:public_course", args=[e.cohort.course_id]))
+
+
+# --- staff: forms (course, cohort, opportunity) and the tender specification --------------------------------
+
+@personal_data_required
+def course_create(request):
+    from siee.training.forms import CourseForm
+
+    form = CourseForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.create_course(actor=request.user, data=form.service_data())
+        except ValidationFailed as exc:
+            form.add_domain_errors(exc)
+        else:
+            messages.success(request, _("Curso registrado: %(t)s.") % {"t": course.title})
+            return redirect("training:course", course_id=course.pk)
+    return render(request, "training/form.html", {"form": form, "title": _("Nuevo curso")})
+
+
+@personal_data_required
+@domain_errors_as_http
+def cohort_create(request, course_id):
+    import datetime as dt
+
+    from siee.training.forms import CohortForm
+
+    course = selectors.get_course_for(request.user, course_id)
+    contracts = selectors.contracts_for(request.user).filter(provider_id=course.provider_id)
+    form = CohortForm(request.POST or None, contracts=contracts)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        dates = [d["start_date"] + dt.timedelta(days=7 * k) for k in range(d["sessions"] or 0)]
+        dates = [x for x in dates if x <= d["end_date"]]
+        try:
+            cohort = services.create_cohort(actor=request.user, course_id=course.pk, name=d["name"],
+                                            start_date=d["start_date"], end_date=d["end_date"], seats=d.get("seats"),
+                                            contract_id=d.get("contract_id") or None, session_dates=dates)
+        except ValidationFailed as exc:
+            form.add_domain_errors(exc)
+        else:
+            messages.success(request, _("Cohorte creada: %(n)s.") % {"n": cohort.name})
+            return redirect("training:cohort", cohort_id=cohort.pk)
+    return render(request, "training/form.html", {"form": form, "title": _("Nueva cohorte de «%(t)s»") % {
+        "t": course.title}})
+
+
+@personal_data_required
+def opportunity_create(request):
+    from siee.training.forms import OpportunityForm
+
+    form = OpportunityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opp = services.register_opportunity(actor=request.user, data=form.service_data())
+        except ValidationFailed as exc:
+            form.add_domain_errors(exc)
+        else:
+            messages.success(request, _("Oportunidad registrada: %(t)s.") % {"t": opp.title})
+            return redirect("training:opportunity_spec", opportunity_id=opp.pk)
+    return render(request, "training/form.html", {"form": form, "title": _("Nueva oportunidad de negocio o empleo")})
+
+
+@personal_data_required
+@domain_errors_as_http
+def opportunity_spec(request, opportunity_id):
+    spec = services.course_specification(actor=request.user, opportunity_id=opportunity_id)
+    return render(request, "training/spec.html", {"spec": spec})
