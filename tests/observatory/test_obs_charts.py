@@ -190,3 +190,11 @@ def test_map_dots_link_to_drilldown_and_hide_suppressed():
     links = [a.get("href") for a in root.findall(".//s:a", NS)]
     assert "/observatorio/?territorio=68001" in links
     assert len(root.findall(".//s:rect[@class='legend-class']", NS)) == 5
+
+
+def test_short_label_drops_the_parent_name():
+    from siee.observatory.charts import short_label
+
+    assert short_label("Girón, Santander", "Santander") == "Girón"
+    assert short_label("Girón, Santander", "") == "Girón, Santander"
+    assert short_label("Mujer", "Santander") == "Mujer"

@@ -139,7 +139,11 @@ def ranking_sentence(b: Breakdown) -> str:
 # --- gathering the figures -------------------------------------------------------------------------------------
 
 def _cells(result) -> list[tuple[str, float | None, bool]]:
-    return [(str(c.label or c.key), None if c.suppressed else c.value, bool(c.suppressed)) for c in result.cells]
+    from siee.observatory.charts import short_label
+
+    parent = result.territory_name if result.breakdown == "territory" else ""
+    return [(short_label(c.label or c.key, parent), None if c.suppressed else c.value, bool(c.suppressed))
+            for c in result.cells]
 
 
 def build_bulletin(*, territory, quarter, today: dt.date | None = None) -> Bulletin:

@@ -397,12 +397,22 @@ def table_rows(items: list[Datum], unit: str = "") -> list[dict]:
 
 # --- adapters from the engine's IndicatorResult / Cell (duck-typed, so this module stays pure) ---------------
 
+def short_label(label: str, parent_name: str = "") -> str:
+    """'Girón, Santander' -> 'Girón' when the chart is already about Santander."""
+    label = str(label)
+    for suffix in {parent_name, parent_name.split(",")[0]} - {""}:
+        if label.endswith(", " + suffix):
+            return label[: -len(suffix) - 2]
+    return label
+
+
 def cells_to_data(result, *, href_for=None) -> list[Datum]:
     """The breakdown cells of an IndicatorResult as Datum; `href_for(cell)` gives the drill-down link."""
     out = []
+    parent = str(getattr(result, "territory_name", "") or "") if getattr(result, "breakdown", None) == "territory" else ""
     for cell in getattr(result, "cells", None) or []:
         suppressed = bool(getattr(cell, "suppressed", False))
-        out.append(Datum(label=str(cell.label or cell.key), value=None if suppressed else cell.value,
+        out.append(Datum(label=short_label(cell.label or cell.key, parent), value=None if suppressed else cell.value,
                          suppressed=suppressed, href=href_for(cell) if href_for else None, key=str(cell.key)))
     return out
 

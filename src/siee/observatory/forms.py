@@ -116,10 +116,9 @@ class DefinitionForm(SieeFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.measures = measures or []
         if self.measures:
-            listing = ", ".join(self.measures)
             for name in ("measure", "numerator", "denominator"):
                 self.fields[name].widget.attrs["list"] = "obs-measures"
-            self.fields["measure"].help_text = _("Medidas disponibles: %(list)s") % {"list": listing}
+            self.fields["measure"].help_text = _("Código de una medida de la tabla de abajo.")
         self.fields["factor"].error_messages["invalid"] = _("Escriba un número (use punto decimal).")
 
     def _filters(self, name: str) -> dict[str, list[str]]:

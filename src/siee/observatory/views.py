@@ -532,16 +532,18 @@ def _require_definer(user) -> None:
         raise PermissionDenied(_("Solo analistas y administradores de la agencia definen indicadores."))
 
 
-def _measure_codes() -> list[str]:
-    services = _services()
-    for name in ("available_measures", "measure_codes"):
-        fn = getattr(services, name, None)
-        if callable(fn):
-            try:
-                return sorted(str(m["code"] if isinstance(m, dict) else getattr(m, "code", m)) for m in fn())
-            except Exception:  # noqa: BLE001 - the help text is optional
-                return []
-    return []
+def _measures() -> list[dict]:
+    """The engine's measures (code, label, unit, dimensions, stats) to help analysts fill the form."""
+    fn = getattr(_services(), "available_measures", None)
+    if not callable(fn):
+        return []
+    out = []
+    for m in fn():
+        m = m if isinstance(m, dict) else {"code": getattr(m, "code", str(m))}
+        out.append({"code": str(m.get("code")), "label": m.get("label", ""), "unit": m.get("unit", ""),
+                    "stats": ", ".join(m.get("stats") or []), "ranking": bool(m.get("ranking")),
+                    "dimensions": ", ".join(breakdown_label(d) for d in m.get("dimensions") or [])})
+    return sorted(out, key=lambda m: m["code"])
 
 
 @login_required
@@ -556,8 +558,8 @@ def definition_new(request):
     from siee.core.errors import DomainError
 
     _require_definer(request.user)
-    measures = _measure_codes()
-    form = DefinitionForm(request.POST or None, measures=measures)
+    measures = _measures()
+    form = DefinitionForm(request.POST or None, measures=[m["code"] for m in measures])
     status = 200
     if request.method == "POST":
         status = 400
