@@ -163,3 +163,29 @@ def test_api_job_seeker_requests_a_seat_and_cannot_read_gaps_or_others(actors, k
     analyst = make_user(actors.home, "analyst")
     assert Api(analyst).get("/training/gaps", territory="68001").status_code == 200
     assert Api(analyst).get(f"/training/people/{kitchen['cook'].pk}/gaps").status_code == 403
+
+
+def test_api_courses_and_opportunities(actors, kitchen):
+    api = Api(actors.counsellor)
+    body = {"code": "API-1", "title": "Atención al cliente en restaurantes", "provider_id": kitchen["provider"].pk,
+            "territory": "68001", "skills": ["cocinar", kitchen["food"].uri], "hours": 16}
+    r = api.post("/training/courses", body)
+    assert r.status_code == 422 and r.json()["errors"] == {"skills": ["Habilidades desconocidas: cocinar."]}
+    r = api.post("/training/courses", {**body, "skills": [kitchen["food"].uri]})
+    assert r.status_code == 201, r.content
+    course = r.json()
+    assert (course["seats"], course["modality"], course["skills"]) == (
+        25, "in_person", [{"skill": "urn:siee:test:skill:manipulacion-de-alimentos", "label": "manipulación de alimentos"}])
+    assert sorted(c["code"] for c in api.get("/training/courses").json()) == ["API-1", "MANIP-01"]
+    outsider = Api(actors.outsider)
+    assert outsider.get("/training/courses").json() == []
+    assert outsider.get(f"/training/courses/{course['id']}").status_code == 404
+    assert outsider.post("/training/courses", {**body, "code": "API-2", "skills": [kitchen["food"].uri]}).json()[
+        "errors"] == {"territory": ["El municipio 68001 está fuera de los territorios de su organización."]}
+    r = api.post("/training/opportunities", {"territory": "68001", "title": "Comida saludable para colegios",
+                                             "skills": [kitchen["food"].uri], "expected_jobs": 25,
+                                             "minimum_contents": "BPM\nMenús"})
+    assert r.status_code == 201
+    spec = api.get(f"/training/opportunities/{r.json()['id']}/specification").json()
+    assert (spec["minimum_contents"], spec["target_participants"]) == (["BPM", "Menús"], 25)
+    assert outsider.get(f"/training/opportunities/{r.json()['id']}/specification").status_code == 404
