@@ -141,3 +141,37 @@ def test_api_seed_capital_apply_score_award_and_tranche_over_award(actors, advis
     assert r.status_code == 422 and list(r.json()["errors"]) == ["amount"]
     assert api.post(f"/enterprise/tranches/{first}/pay").json()["status"] == "paid"
     assert Api(actors.outsider).post(f"/enterprise/tranches/{first}/pay").status_code == 404
+
+
+def test_staff_create_initiative_page_refers_the_person_and_calls_and_events_pages(actors, adviser, owner, published):
+    import datetime as dt
+
+    from siee.enterprise.models import GrantCall
+    from siee.people.models import PersonEvent
+
+    home = Client()
+    home.login(username=actors.counsellor.username, password=PASSWORD)
+    r = home.post("/emprendimiento/nueva/", {"person": owner.pk, "name": "Costuras Yusmary", "sector": "14",
+                                             "refer": "1", "reason": "Sabe coser"})
+    assert r.status_code == 302
+    assert list(PersonEvent.objects.filter(person=owner, kind__in=["referred_to_entrepreneurship", "initiative_created"])
+                .order_by("id").values_list("kind", flat=True))[-2:] == ["referred_to_entrepreneurship", "initiative_created"]
+    r = home.post("/emprendimiento/nueva/", {"person": owner.pk, "name": ""})
+    assert r.status_code == 200 and "El nombre de la iniciativa es obligatorio." in r.content.decode()
+    services.create_call(actor=actors.admin, criteria=[{"name": "Viabilidad", "weight": 1}], data={
+        "name": "Semilla Web", "opens_on": dt.date(2026, 1, 1), "closes_on": dt.date(2026, 12, 31),
+        "amount_per_award": "1000000", "budget": "5000000"})
+    services.apply_to_call(actor=adviser, call_id=GrantCall.objects.get().pk,
+                           initiative_id=published.pk, today=dt.date(2026, 6, 1))
+    html = home.get("/emprendimiento/convocatorias/").content.decode()
+    assert "Semilla Web" in html and "Panadería Dulce Hogar" in html
+    event = services.create_event(actor=adviser, name="Viernes Empresarial de prueba", date=dt.date(2026, 6, 5),
+                                  municipality_code="68001")
+    services.add_participant(actor=adviser, event_id=event.pk, role="exhibitor", initiative_id=published.pk, attended=True)
+    services.record_event_contact(actor=adviser, event_id=event.pk, initiative_id=published.pk, is_deal=True, value="350000")
+    html = home.get("/emprendimiento/eventos/").content.decode()
+    assert "Viernes Empresarial de prueba" in html and "1 participantes inscritos, 1 asistieron." in html
+    outsider = Client()
+    outsider.login(username=actors.outsider.username, password=PASSWORD)
+    assert "Viernes Empresarial de prueba" not in outsider.get("/emprendimiento/eventos/").content.decode()
+    assert "Panadería Dulce Hogar" not in outsider.get("/emprendimiento/convocatorias/").content.decode()

@@ -206,3 +206,58 @@ def territory_catalog(request, code: str):
                                     TerritoryLevel.DISTRICT):
         raise Http404
     return catalog_view(request, territory_code=code)
+
+
+@personal_data_required
+@domain_errors_as_http
+def initiative_create(request):
+    """Register an initiative for a person of the registry (the owner); optionally refer them to the route."""
+    from siee.people.selectors import get_person_for
+
+    person_id = request.POST.get("person") or request.GET.get("persona")
+    person = get_person_for(request.user, person_id) if person_id else None
+    if request.method == "POST":
+        try:
+            if person is None:
+                raise ValidationFailed(_("Indique la persona titular."), field="person")
+            if request.POST.get("refer") == "1":
+                services.refer_to_entrepreneurship(actor=request.user, person_id=person.pk,
+                                                   reason=request.POST.get("reason", ""))
+            ini = services.create_initiative(actor=request.user, owner_id=person.pk, data={
+                k: request.POST.get(k, "") for k in ("name", "description", "sector")})
+        except ValidationFailed as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Iniciativa registrada."))
+            return redirect("enterprise:initiative", ini.pk)
+    return render(request, "enterprise/initiative_form.html", {
+        "person": person, "sectors": Sector.objects.filter(level=2).order_by("code"), "values": request.POST})
+
+
+@personal_data_required
+@domain_errors_as_http
+def calls(request):
+    """Seed-capital calls with their applications: eligibility, committee score, award and tranches."""
+    from siee.enterprise.models import GrantApplication
+
+    scope = selectors.initiatives_for(request.user).values("pk")
+    rows = []
+    for call in selectors.calls_for(request.user).prefetch_related("criteria")[:20]:
+        apps = (GrantApplication.objects.filter(call=call, initiative__in=scope)
+                .select_related("initiative").order_by("-score", "id"))
+        rows.append({"call": call, "applications": apps})
+    return render(request, "enterprise/calls.html", {"rows": rows})
+
+
+@personal_data_required
+@domain_errors_as_http
+def events(request):
+    """Business events (fairs, Viernes Empresarial) with participants, attendance, contacts and deals."""
+    rows = []
+    for event in selectors.events_for(request.user)[:20]:
+        participants = list(event.participants.select_related("initiative", "employer", "person"))
+        contacts = list(event.contacts.select_related("initiative", "employer"))
+        rows.append({"event": event, "participants": participants, "attended": sum(p.attended for p in participants),
+                     "contacts": contacts, "deals": [c for c in contacts if c.is_deal],
+                     "deal_value": sum((c.value or 0) for c in contacts if c.is_deal)})
+    return render(request, "enterprise/events.html", {"rows": rows})
