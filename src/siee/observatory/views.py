@@ -75,6 +75,15 @@ def _root_territories(user) -> list[Territory]:
     return list(user.organization.territories.order_by("level", "code"))
 
 
+def ref(territory) -> str:
+    """How a territory is named in URLs: its official code, prefixed by the country outside the default one."""
+    return ref_code(territory.country, territory.code)
+
+
+def ref_code(country: str, code: str) -> str:
+    return str(code) if country == settings.DEFAULT_COUNTRY else f"{country}-{code}"
+
+
 def _in_scope(user, territory: Territory) -> bool:
     return _services().territory_in_scope(user, territory)
 
@@ -96,24 +105,24 @@ def _territory_choices(user, current: Territory) -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
     roots = _root_territories(user)
     for t in roots:
-        seen.setdefault(t.code, t.display_name())
+        seen.setdefault(ref(t), t.display_name())
         if t.level in (TerritoryLevel.COUNTRY,) and not user.is_system_admin:
             continue
         if t.level == TerritoryLevel.REGION and len(roots) <= 3:
             for child in t.children.order_by("name"):
-                seen.setdefault(child.code, f"— {child.display_name()}")
-    if current.code not in seen:
-        if current.parent_id and current.parent.code not in seen and _in_scope(user, current.parent):
-            seen[current.parent.code] = current.parent.display_name()
-        seen[current.code] = current.display_name()
+                seen.setdefault(ref(child), f"— {child.display_name()}")
+    if ref(current) not in seen:
+        if current.parent_id and ref(current.parent) not in seen and _in_scope(user, current.parent):
+            seen[ref(current.parent)] = current.parent.display_name()
+        seen[ref(current)] = current.display_name()
     for child in current.children.order_by("name"):
-        seen.setdefault(child.code, f"— {child.display_name()}")
+        seen.setdefault(ref(child), f"— {child.display_name()}")
     return list(seen.items())
 
 
 # --- periods ---------------------------------------------------------------------------------------------------
 
-def _period_or_default(text: str | None, *, kind_default: str = "quarter"):
+def _period_or_default(text: str | None):
     periods = _periods()
     if text:
         try:
@@ -235,13 +244,13 @@ def _dashboard_context(request, *, territory, period, breakdown, selected, publi
     keep = {"desagregacion": breakdown, "indicador": selected} if not public else {}
 
     def drill(cell) -> str | None:
-        return url_for(str(cell.key), **keep)
+        return url_for(ref_code(territory.country, cell.key), **keep)
 
     def detail_url(code: str) -> str:
         if public:
-            return url_for(territory.code) + f"#ind-{code}"
+            return url_for(ref(territory)) + f"#ind-{code}"
         return reverse("observatory:indicator", args=[code]) + "?" + urlencode(
-            {"territorio": territory.code, "periodo": period.label, "desagregacion": breakdown or ""})
+            {"territorio": ref(territory), "periodo": period.label, "desagregacion": breakdown or ""})
 
     # KPI cards with the change against the previous period.
     kpis = []
@@ -324,17 +333,17 @@ def _dashboard_context(request, *, territory, period, breakdown, selected, publi
     node = territory
     while node is not None:
         if public or _in_scope(request.user, node):
-            crumbs.append({"code": node.code, "name": node.display_name(), "href": url_for(node.code, **keep)})
+            crumbs.append({"code": node.code, "name": node.display_name(), "href": url_for(ref(node), **keep)})
         node = node.parent
     crumbs.reverse()
     return {
-        "territory": territory, "territory_name": territory.display_name(), "period": period,
-        "period_label": period_label(period), "breakdown": breakdown,
+        "territory": territory, "territory_ref": ref(territory), "territory_name": territory.display_name(),
+        "period": period, "period_label": period_label(period), "breakdown": breakdown,
         "breakdown_label": breakdown_label(breakdown) if breakdown else "", "selected": selected,
         "selected_result": sel, "kpis": kpis, "breakdown_block": breakdown_block, "map_block": map_block,
         "rankings": rankings, "sex_block": sex_block, "table": table, "crumbs": crumbs, "public": public,
         "threshold": getattr(settings, "SIEE_DISCLOSURE_THRESHOLD", 5),
-        "children": [{"code": c.code, "name": c.display_name(), "href": url_for(c.code, **keep)}
+        "children": [{"code": c.code, "name": c.display_name(), "href": url_for(ref(c), **keep)}
                      for c in territory.children.order_by("name")] if public else [],
     }
 
@@ -366,7 +375,7 @@ def dashboard(request):
     ctx = _dashboard_context(request, territory=territory, period=period, breakdown=breakdown,
                              selected=selected, public=False)
     form = DashboardFilterForm(
-        initial={"territorio": territory.code, "periodo": period.label, "desagregacion": breakdown,
+        initial={"territorio": ref(territory), "periodo": period.label, "desagregacion": breakdown,
                  "indicador": ctx["selected"]},
         territories=_territory_choices(user, territory), periods=_period_choices(period),
         breakdowns=dims,
@@ -375,9 +384,9 @@ def dashboard(request):
     ctx.update({
         "form": form, "can_define": can_define_indicators(user),
         "bulletin_pdf": reverse("observatory:bulletin") + "?" + urlencode(
-            {"territorio": territory.code, "trimestre": _bulletin_quarter(period).label, "formato": "pdf"}),
+            {"territorio": ref(territory), "trimestre": _bulletin_quarter(period).label, "formato": "pdf"}),
         "bulletin_xlsx": reverse("observatory:bulletin") + "?" + urlencode(
-            {"territorio": territory.code, "trimestre": _bulletin_quarter(period).label, "formato": "xlsx"}),
+            {"territorio": ref(territory), "trimestre": _bulletin_quarter(period).label, "formato": "xlsx"}),
         "bulletin_quarter_label": period_label(_bulletin_quarter(period)),
     })
     ctx.update(_opendata_links(territory, period))
@@ -387,7 +396,7 @@ def dashboard(request):
 
 def _opendata_links(territory, period) -> dict:
     base = reverse("observatory:opendata")
-    return {f"opendata_{fmt}": base + "?" + urlencode({"territorio": territory.code, "periodo": period.label,
+    return {f"opendata_{fmt}": base + "?" + urlencode({"territorio": ref(territory), "periodo": period.label,
                                                        "formato": fmt}) for fmt in ("parquet", "csv")}
 
 
@@ -413,7 +422,7 @@ def indicator_detail(request, code: str):
     period = _period_or_default(request.GET.get("periodo"))
     ctx = _indicator_context(request, info=info, territory=territory, period=period, public=False)
     ctx["back"] = reverse("observatory:dashboard") + "?" + urlencode(
-        {"territorio": territory.code, "periodo": period.label})
+        {"territorio": ref(territory), "periodo": period.label})
     ctx["territory_choices"] = _territory_choices(user, territory)
     ctx["period_choices"] = _period_choices(period)
     return render(request, "observatory/indicator.html", ctx)
@@ -453,9 +462,10 @@ def _indicator_context(request, *, info, territory, period, public: bool) -> dic
         def drill(cell):
             params = {"periodo": period.label, "desagregacion": breakdown}
             if public:
-                return reverse("observatory:public_territory", args=[cell.key]) + "?" + urlencode(params)
+                return reverse("observatory:public_territory",
+                               args=[ref_code(territory.country, cell.key)]) + "?" + urlencode(params)
             return reverse("observatory:indicator", args=[info.code]) + "?" + urlencode(
-                {"territorio": cell.key, **params})
+                {"territorio": ref_code(territory.country, cell.key), **params})
 
         data = charts.cells_to_data(res, href_for=drill if breakdown == "territory" else None)
         title = _("%(name)s por %(dim)s") % {"name": info.name, "dim": breakdown_label(breakdown).lower()}
@@ -465,7 +475,8 @@ def _indicator_context(request, *, info, territory, period, public: bool) -> dic
                             "numerator": None if c.suppressed else c.numerator,
                             "denominator": None if c.suppressed else c.denominator} for c in res.cells]}
     return {
-        "info": info, "territory": territory, "territory_name": territory.display_name(), "period": period,
+        "info": info, "territory": territory, "territory_ref": ref(territory),
+        "territory_name": territory.display_name(), "period": period,
         "period_label": period_label(period), "total": total, "total_text": charts.result_text(total),
         "series_svg": mark_safe(series_svg), "series_rows": series_rows, "externals": externals,
         "breakdown": breakdown, "dims": [(d, breakdown_label(d)) for d in dims], "breakdown_fig": block, "public": public,
@@ -497,14 +508,14 @@ def public_index(request):
               .exclude(level=TerritoryLevel.GROUP).select_related("parent").distinct())
     items: dict[str, Territory] = {}
     for t in served:
-        items.setdefault(t.code, t)
+        items.setdefault(ref(t), t)
         if t.parent is not None and t.parent.level == TerritoryLevel.REGION:
-            items.setdefault(t.parent.code, t.parent)
+            items.setdefault(ref(t.parent), t.parent)
     territories = sorted(items.values(), key=lambda t: (t.level, t.display_name()))
     published = [i for i in _services().available_indicators(published_only=True)]
     return render(request, "observatory/public_index.html", {
-        "territories": [{"code": t.code, "name": t.display_name(), "level": t.get_level_display(),
-                         "href": reverse("observatory:public_territory", args=[t.code])} for t in territories],
+        "territories": [{"code": ref(t), "name": t.display_name(), "level": t.get_level_display(),
+                         "href": reverse("observatory:public_territory", args=[ref(t)])} for t in territories],
         "indicators": published,
     })
 
