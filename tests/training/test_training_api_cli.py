@@ -131,9 +131,9 @@ def test_cli_contract_payable_explains(actors, kitchen, run):
                            end_date=today, contract_id=contract.pk)
     code, out, err = run("training", "contracts", "payable", str(contract.pk), "--as", "admin_bga")
     assert (code, err) == (0, "")
-    assert "pagable 2,000,000 de 3,000,000 COP" in out
-    assert "Finalizaron el curso: 0; meta 1, no alcanzada: no se paga 1,000,000." in out
-    assert out.strip().endswith("Total pagable: 2,000,000 COP")
+    assert "pagable 2.000.000 de 3.000.000 COP" in out
+    assert "Finalizaron el curso: 0; meta 1, no alcanzada: no se paga 1.000.000." in out
+    assert out.strip().endswith("Total pagable: 2.000.000 COP")
     assert run("training", "contracts", "payable", str(contract.pk), "--as", "orientador_cali")[0] == 2
 
 

@@ -170,6 +170,7 @@ def cmd_courses(args) -> int:
 
 def cmd_payable(args) -> int:
     def action(user):
+        from siee.training.contracts import money
         from siee.training.services import contract_payable
 
         data = contract_payable(actor=user, contract_id=args.contract_id)
@@ -179,10 +180,10 @@ def cmd_payable(args) -> int:
         print(f"Contrato {data['code']} · {data['provider']} · {data['title']}")
         for c in data["cohorts"]:
             print(f"  {c['course']} · {c['cohort']} ({c['start_date']} a {c['end_date']}): "
-                  f"pagable {c['payable']:,.0f} de {c['maximum']:,.0f} {data['currency']}")
+                  f"pagable {money(c['payable'])} de {money(c['maximum'])} {data['currency']}")
             for line in c["lines"]:
                 print(f"    - {line['why']}")
-        print(f"Total pagable: {data['total_payable']:,.0f} {data['currency']}")
+        print(f"Total pagable: {money(data['total_payable'])} {data['currency']}")
         return 0
 
     return _run(args, action)

@@ -31,6 +31,14 @@ BASES = ("rate", "count")
 PLACEMENT_WINDOW_DAYS = 90
 
 
+MEASURE_LABELS: dict[str, object] = {"seats": gettext_lazy("cupos"), **INDICATORS}
+
+
+def money(amount: float) -> str:
+    """Whole pesos with Spanish thousands separators: 2.000.000."""
+    return f"{amount:,.0f}".replace(",", ".")
+
+
 def validate_formula(formula) -> dict:
     """A clean copy of `formula`, or ValidationFailed naming the part and the reason."""
     if not isinstance(formula, dict):
@@ -98,7 +106,7 @@ def compute_payable(formula: dict, m: CohortMeasures) -> dict:
     """What is payable for one cohort under `formula`, with one line per part saying why."""
     formula = validate_formula(formula)
     lines = [{"part": "fixed", "indicator": None, "reached": True, "amount": formula["fixed"],
-              "why": _("Pago fijo por cohorte: %(a)s.") % {"a": f"{formula['fixed']:,.0f}"}}]
+              "why": _("Pago fijo por cohorte: %(a)s.") % {"a": money(formula["fixed"])}}]
     total = formula["fixed"]
     for part in formula["parts"]:
         ind = part["indicator"]
@@ -122,10 +130,12 @@ def compute_payable(formula: dict, m: CohortMeasures) -> dict:
             "part_amount": part["amount"],
             "why": _("%(label)s: %(shown)s; meta %(target)s, %(verdict)s %(amount)s.") % {
                 "label": str(INDICATORS[ind]).capitalize(), "shown": shown, "target": target_shown,
-                "verdict": verdict, "amount": f"{part['amount']:,.0f}"},
+                "verdict": verdict, "amount": money(part["amount"])},
         })
     maximum = formula["fixed"] + sum(p["amount"] for p in formula["parts"])
-    return {"measures": m.__dict__.copy(), "lines": lines, "payable": total, "maximum": maximum}
+    shown = [{"code": k, "label": str(MEASURE_LABELS[k]), "value": v} for k, v in m.__dict__.items()]
+    return {"measures": m.__dict__.copy(), "measures_shown": shown, "lines": lines, "payable": total,
+            "maximum": maximum}
 
 
 def measure_cohort(cohort, *, today: dt.date | None = None) -> CohortMeasures:
