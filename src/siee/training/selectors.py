@@ -60,7 +60,9 @@ def courses_for(user, *, q: str | None = None, territory_ids: set[int] | None = 
     if territory_ids is not None:
         qs = qs.filter(territory_id__in=territory_ids)
     if q:
-        qs = qs.filter(Q(title__icontains=q.strip()) | Q(code__iexact=q.strip()) | Q(skills__label__icontains=q.strip())).distinct()
+        text = q.strip()
+        matching = Course.objects.filter(Q(title__icontains=text) | Q(code__iexact=text) | Q(skills__label__icontains=text))
+        qs = qs.filter(pk__in=matching.values("pk"))  # a subquery: the skills join must not multiply n_cohorts
     return qs.order_by("title", "id")
 
 
