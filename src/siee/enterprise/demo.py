@@ -220,6 +220,17 @@ def generate(*, seed: int, progress: bool = False) -> dict:
                                       value=rng.randrange(200_000, 2_000_000, 50_000) if deal else None)
         counts["event_deals"] += int(deal)
 
+    # survival follow-ups already due: most initiatives are still operating
+    from siee.enterprise.models import SurvivalFollowUp
+
+    counts["survival_done"] = 0
+    for fu in SurvivalFollowUp.objects.filter(due_on__lte=today, initiative__in=[i.pk for i in initiatives]).order_by("pk"):
+        alive = rng.random() < 0.8
+        services.record_survival(actor=None, follow_up_id=fu.pk, operating=alive, on=fu.due_on,
+                                 jobs=rng.randint(1, 4) if alive else 0,
+                                 monthly_sales=rng.randrange(800_000, 6_000_000, 50_000) if alive else None)
+        counts["survival_done"] += 1
+
     # the route between job seeking and self-employment
     for pid in owners[n_init + 8:n_init + 18]:
         services.refer_to_entrepreneurship(actor=None, person_id=pid, reason="Interés en emprender (demo)")
