@@ -63,7 +63,7 @@ def test_bar_lengths_are_proportional_to_values():
     assert widths[50.0] / widths[200.0] == pytest.approx(0.25, abs=1e-4)
     assert widths[100.0] / widths[200.0] == pytest.approx(0.5, abs=1e-4)
     # the largest bar spans the whole drawing width minus margins and the value room
-    assert widths[200.0] == pytest.approx(440 - 2 * 8 - 96, abs=1e-3)
+    assert widths[200.0] == pytest.approx(380 - 2 * 8 - 96, abs=1e-3)
 
 
 def test_chart_is_accessible_and_spanish():

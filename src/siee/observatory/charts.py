@@ -110,7 +110,7 @@ def _open_svg(uid: str, width: int, height: int, title: str, desc: str, css_clas
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="obs-chart {css_class}" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{uid}-t {uid}-d" '
-        f'font-family={_attr(FONT)} font-size="13" id="{uid}">',
+        f'font-family={_attr(FONT)} font-size="14" id="{uid}">',
         f'<title id="{uid}-t">{escape(title)}</title>',
         f'<desc id="{uid}-d">{escape(desc)}</desc>',
         f'<defs><pattern id="{uid}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -154,7 +154,7 @@ def nice_max(value: float) -> float:
     return float(10 ** (exp + 1))
 
 
-def empty_chart(title: str, message: str | None = None, *, width: int = 440) -> str:
+def empty_chart(title: str, message: str | None = None, *, width: int = 380) -> str:
     uid = chart_id("empty", title)
     message = message or _("No hay datos para mostrar.")
     out = _open_svg(uid, width, 60, title, message, "empty")
@@ -165,7 +165,7 @@ def empty_chart(title: str, message: str | None = None, *, width: int = 440) -> 
 
 # --- horizontal bars -----------------------------------------------------------------------------------------
 
-BAR_WIDTH = 440
+BAR_WIDTH = 380
 BAR_PAD = 8
 BAR_ROW = 40
 BAR_HEIGHT = 16
@@ -189,7 +189,7 @@ def bar_chart(items: list[Datum], *, title: str, unit: str = "", width: int = BA
     out = _open_svg(uid, width, height, title, _describe(items, unit), "bar")
     for i, d in enumerate(items):
         y = BAR_PAD + i * BAR_ROW
-        row = [_text(BAR_PAD, y + 13, _truncate(d.label, 58))]
+        row = [_text(BAR_PAD, y + 13, _truncate(d.label, 46))]
         by = y + 18
         if d.suppressed:
             row.append(f'<rect class="bar suppressed" data-suppressed="1" x="{BAR_PAD}" y="{by}" width="36" '
@@ -241,7 +241,7 @@ def grouped_bar_chart(categories: list[str], groups: list[Series], *, title: str
     for c, cat in enumerate(categories):
         y = BAR_PAD + legend_h + c * block
         out.append(f'<g class="category" data-key={_attr(cat)}>')
-        out.append(_text(BAR_PAD, y + 13, _truncate(cat, 58), weight="600"))
+        out.append(_text(BAR_PAD, y + 13, _truncate(cat, 46), weight="600"))
         for gi, g in enumerate(groups):
             d = g.points[c] if c < len(g.points) else Datum(cat, None)
             by = y + 20 + gi * (BAR_HEIGHT + 4)
@@ -266,8 +266,8 @@ def grouped_bar_chart(categories: list[str], groups: list[Series], *, title: str
 
 # --- time series ---------------------------------------------------------------------------------------------
 
-LINE_WIDTH = 440
-LINE_HEIGHT = 240
+LINE_WIDTH = 380
+LINE_HEIGHT = 230
 
 
 def line_chart(series: list[Series], *, title: str, unit: str = "", width: int = LINE_WIDTH,
@@ -314,13 +314,13 @@ def line_chart(series: list[Series], *, title: str, unit: str = "", width: int =
         v = low + (top - low) * k / 5
         y = sy(v)
         out.append(f'<line x1="{left}" y1="{_num(y)}" x2="{left + plot_w}" y2="{_num(y)}" stroke="{GRID}"/>')
-        out.append(_text(left - 6, y + 4, _short_number(v), anchor="end", size=11, fill=MUTED))
+        out.append(_text(left - 6, y + 4, _short_number(v), anchor="end", size=12, fill=MUTED))
     step = max(1, math.ceil(len(labels) / 6))
     for i, label in enumerate(labels):
         if i % step == 0 or i == len(labels) - 1:
-            out.append(_text(sx(i), top_m + plot_h + 18, label, anchor="middle", size=11, fill=MUTED))
+            out.append(_text(sx(i), top_m + plot_h + 18, label, anchor="middle", size=12, fill=MUTED))
     if unit:
-        out.append(_text(left, height - 6, unit, size=11, fill=MUTED))
+        out.append(_text(left, height - 6, unit, size=12, fill=MUTED))
     for si, s in enumerate(series):
         color = PALETTE[si % len(PALETTE)]
         index = {p.label: p for p in s.points}

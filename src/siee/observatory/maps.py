@@ -89,8 +89,8 @@ def project(points: list[MapPoint], *, width: float, height: float, pad: float) 
     return {c: (off_x + (xs[c] - min_x) * scale, off_y + (ys[c] - min_y) * scale) for c in xs}
 
 
-MAP_WIDTH = 440
-MAP_HEIGHT = 360
+MAP_WIDTH = 380
+MAP_HEIGHT = 330
 LEGEND_H = 70
 R_MIN, R_MAX = 5.0, 20.0
 
@@ -133,17 +133,17 @@ def territory_map(points: list[MapPoint], *, title: str, unit: str = "", width: 
         for p in placed:
             x, y = xy[p.code]
             name = _short_name(p.label)
-            half = 3.2 * len(name)  # about half the text width at 11 px
+            half = 3.5 * len(name)  # about half the text width at 12 px
             anchor, tx = "middle", x
             if x - half < 2:
                 anchor, tx = "start", 2
             elif x + half > width - 2:
                 anchor, tx = "end", width - 2
-            out.append(_text(tx, y - R_MAX - 2 if y > 40 else y + R_MAX + 12, name, anchor=anchor, size=11,
+            out.append(_text(tx, y - R_MAX - 2 if y > 40 else y + R_MAX + 12, name, anchor=anchor, size=12,
                              fill="#1b1f24"))
     # Legend: class breaks.
     ly = height + 14
-    out.append(_text(6, ly + 2, unit or _("valor"), size=11, fill=MUTED))
+    out.append(_text(6, ly + 2, unit or _("valor"), size=12, fill=MUTED))
     integral = all(float(v).is_integer() for v in values)
     lows = ([min(values)] + [b + 1 if integral else b for b in breaks[:-1]]) if values else []
     x = 6
@@ -153,13 +153,13 @@ def territory_map(points: list[MapPoint], *, title: str, unit: str = "", width: 
                  if len(breaks) > 1 and lows[k] != bound else format_number(bound))
         out.append(f'<rect class="legend-class" x="{x}" y="{ly + 10}" width="14" height="14" fill="{color}" '
                    f'stroke="#1b1f24"/>')
-        out.append(_text(x + 18, ly + 21, label, size=11))
-        x += 26 + 6.5 * len(label)
+        out.append(_text(x + 18, ly + 21, label, size=12))
+        x += 28 + 7 * len(label)
         if x > width - 80 and k < len(breaks) - 1:
             x, ly = 6, ly + 20
     out.append(f'<rect x="6" y="{ly + 32}" width="14" height="14" fill="url(#{uid}-hatch)" stroke="#1b1f24"/>')
-    out.append(_text(24, ly + 43, suppressed_label(), size=11))
-    out.append(_text(110, ly + 43, _("tamaño del punto proporcional al valor"), size=11, fill=MUTED))
+    out.append(_text(24, ly + 43, suppressed_label(), size=12))
+    out.append(_text(100, ly + 43, _("tamaño proporcional al valor"), size=12, fill=MUTED))
     out.append("</svg>")
     svg = "".join(out)
     # Grow the canvas if the legend wrapped.
