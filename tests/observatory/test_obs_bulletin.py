@@ -161,6 +161,8 @@ def test_build_bulletin_values_match_the_engine(dataset, settings):
     assert territories["people_registered"] == {"Bucaramanga": 3, "Floridablanca": 1}
     assert [label for label, *_rest in b.series[0][2]][-1] == Q and len(b.series[0][2]) == 8
     assert render_pdf(b).startswith(b"%PDF")
+    # a municipality has no sub-territories: no territory tables
+    assert build_bulletin(territory="68001", quarter=Q).by_territory == []
 
 
 def test_cli_report_bulletin(dataset, tmp_path, capsys):

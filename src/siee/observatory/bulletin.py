@@ -196,7 +196,7 @@ def build_bulletin(*, territory, quarter, today: dt.date | None = None) -> Bulle
         if r is not None:
             data.by_sex.append(Breakdown(code, r.name, r.unit, breakdown_label("sex"), _cells(r)))
         r = by.get((code, "territory"))
-        if r is not None and r.cells and len(data.by_territory) < MAX_TERRITORY_TABLES:
+        if r is not None and len(r.cells) > 1 and len(data.by_territory) < MAX_TERRITORY_TABLES:
             data.by_territory.append(Breakdown(code, r.name, r.unit, breakdown_label("territory"), _cells(r)))
     for code, info in infos.items():
         data.dictionary.append({"code": code, "name": info.name, "description": info.description,
