@@ -352,7 +352,8 @@ class CatalogTerm(models.Model):
     weight = models.FloatField(default=1.0)  # name terms 1.0, other text 0.5
 
     class Meta:
-        indexes = [models.Index(fields=["term", "municipality_id"], name="catalog_term_idx")]
+        # covering index: the search reads term, municipality, product and weight from the index alone
+        indexes = [models.Index(fields=["term", "municipality_id", "product", "weight"], name="catalog_term_cover_idx")]
 
 
 # --- supplier development ----------------------------------------------------------------------------------
