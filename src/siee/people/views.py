@@ -48,6 +48,12 @@ EVENT_LABELS = {
     "training_waitlisted": gettext_lazy("En lista de espera de un curso"),
     "training_completed": gettext_lazy("Finalizó un curso"),
     "training_dropped": gettext_lazy("Se retiró de un curso"),
+    "referred_to_entrepreneurship": gettext_lazy("Remitida a la ruta de emprendimiento"),
+    "referred_to_employment": gettext_lazy("Remitida de vuelta a la ruta de empleo"),
+    "initiative_created": gettext_lazy("Registró una iniciativa empresarial"),
+    "initiative_joined": gettext_lazy("Se unió a una iniciativa empresarial"),
+    "initiative_stage": gettext_lazy("Su iniciativa cambió de etapa"),
+    "seed_capital_awarded": gettext_lazy("Recibió capital semilla"),
 }
 SECTION_FORMS = {"experience": ExperienceForm, "education": EducationForm, "skills": SkillForm,
                  "desired": DesiredOccupationsForm, "consent": ConsentForm}
