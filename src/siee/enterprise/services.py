@@ -205,6 +205,9 @@ def create_initiative(*, actor, owner_id, data: dict) -> BusinessInitiative:
             monthly_sales=parse_amount(data.get("monthly_sales"), field="monthly_sales"),
             created_at=data.get("created_at") or _now(),
         )
+        if stage in (Stage.OPERATING, Stage.STRENGTHENING):  # an existing business joins the programme
+            ini.operating_since = timezone.localtime(ini.created_at).date() if hasattr(ini.created_at, "tzinfo") else ini.created_at
+            ini.save(update_fields=["operating_since"])
         TeamMember.objects.create(initiative=ini, person=owner, role=_("Titular"))
         for m in members:
             if m.pk != owner.pk:
