@@ -175,3 +175,17 @@ def test_staff_create_initiative_page_refers_the_person_and_calls_and_events_pag
     outsider.login(username=actors.outsider.username, password=PASSWORD)
     assert "Viernes Empresarial de prueba" not in outsider.get("/emprendimiento/eventos/").content.decode()
     assert "Panadería Dulce Hogar" not in outsider.get("/emprendimiento/convocatorias/").content.decode()
+
+
+def test_route_referrals_appear_on_the_persons_timeline_page(actors, owner):
+    from django.urls import reverse
+
+    home = Client()
+    home.login(username=actors.counsellor.username, password=PASSWORD)
+    r = home.post(f"/emprendimiento/remitir/{owner.pk}/", {"direction": "to_entrepreneurship", "reason": "Emprender"})
+    assert r.status_code == 302
+    html = home.get(reverse("people:detail", args=[owner.pk])).content.decode()
+    assert "Remitida a la ruta de emprendimiento" in html
+    outsider = Client()
+    outsider.login(username=actors.outsider.username, password=PASSWORD)
+    assert outsider.post(f"/emprendimiento/remitir/{owner.pk}/", {"direction": "to_employment"}).status_code == 404
