@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, Count, F, Max, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
 from django.utils import timezone
@@ -300,14 +300,19 @@ def refresh_facts(measures: Iterable[MeasureSpec] | None = None, *, progress: bo
         started = time.perf_counter()
         fingerprint = spec.fingerprint()
         rows = [(spec.code,) + tuple(r[k] for k in FACT_KEY) + (r["count"], r["total"]) for r in spec.fact_rows()]
+        try:
+            FactFillState.objects.get_or_create(measure=spec.code, defaults={"refreshed_at": timezone.now()})
+        except IntegrityError:  # another process created it at the same moment
+            pass
         with transaction.atomic():
+            # The fill-state row is the measure's lock: two concurrent refreshes of one measure run one after the
+            # other instead of both deleting and both inserting (PostgreSQL; SQLite serializes writers anyway).
+            state = FactFillState.objects.select_for_update().get(measure=spec.code)
             ObservatoryFact.objects.filter(measure=spec.code).delete()
             insert_rows(ObservatoryFact, _INSERT_NAMES, rows)
-            FactFillState.objects.update_or_create(
-                measure=spec.code,
-                defaults={"fingerprint": fingerprint, "refreshed_at": timezone.now(), "rows": len(rows),
-                          "seconds": time.perf_counter() - started},
-            )
+            state.fingerprint, state.refreshed_at, state.rows = fingerprint, timezone.now(), len(rows)
+            state.seconds = time.perf_counter() - started
+            state.save()
         written[spec.code] = len(rows)
         if progress:
             print(f"  {spec.code}: {len(rows)} filas agregadas ({time.perf_counter() - started:.1f} s)")
