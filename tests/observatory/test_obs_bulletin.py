@@ -58,7 +58,9 @@ def sample() -> Bulletin:
     b.by_territory = [Breakdown("people_registered", "Personas registradas", "personas", "Territorio",
                                 [("Bucaramanga", 800, False), ("Girón", None, True)])]
     b.rankings = [Breakdown("top_skills_missing", "Habilidades faltantes", "vacantes", "",
-                            [("cocinar", 12, False), ("soldar", 9, False)])]
+                            [("cocinar", 12, False), ("soldar", 9, False)]),
+                  Breakdown("training_by_course", "Inicios por curso", "personas", "",
+                            [("Cocina básica", 20, False)])]
     b.dictionary = [{"code": "people_registered", "name": "Personas registradas", "description": "Altas",
                      "unit": "personas", "kind": "count", "category": "Oferta", "dimensions": "territory, sex",
                      "published": True}]
@@ -84,7 +86,7 @@ def test_pdf_has_spanish_sections_and_reserved_cells():
     pdf = render_pdf(sample(), compress=False)
     assert pdf.startswith(b"%PDF")
     titles = section_titles()
-    assert len(titles) == 7
+    assert len(titles) == 8
     for title in titles.values():
         assert pdf_literal(title) in pdf, title
     assert pdf_literal("Boletín del mercado de trabajo") in pdf
@@ -114,8 +116,8 @@ def test_xlsx_sheets_and_values():
     assert sexes == [("Mujer", 600), ("Hombre", 497), ("Prefiere no decir", "reservado")]
     assert list(wb["Evolución"].iter_rows(values_only=True)) == [
         ("Indicador", "Unidad", "2026Q1", "2026Q2", "2026Q3"), ("Personas registradas", "personas", 900, 1000, 1100)]
-    assert [r[2:5] for r in wb["Habilidades"].iter_rows(min_row=2, values_only=True)] == [
-        (1, "cocinar", 12), (2, "soldar", 9)]
+    assert [r[2:5] for r in wb["Clasificaciones"].iter_rows(min_row=2, values_only=True)] == [
+        (1, "cocinar", 12), (2, "soldar", 9), (1, "Cocina básica", 20)]
     dictionary = list(wb["Diccionario"].iter_rows(values_only=True))
     assert dictionary[1][:3] == ("people_registered", "Personas registradas", "Altas")
     assert wb["Resumen"]["B2"].value == "Santander"

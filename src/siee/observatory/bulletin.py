@@ -129,6 +129,10 @@ def summary_sentence(f: Figure) -> str:
     return f"{f.name}: {value}, " + what % {"p": format_number(abs(c), 1), "prev": format_number(f.previous)} + "."
 
 
+def is_skill_ranking(b: Breakdown) -> bool:
+    return b.code.startswith("top_skills")
+
+
 def ranking_sentence(b: Breakdown) -> str:
     visible = [label for label, _value, suppressed in b.cells if not suppressed]
     if not visible:
@@ -184,7 +188,8 @@ def build_bulletin(*, territory, quarter, today: dt.date | None = None) -> Bulle
     if not main:
         main = [f.code for f in data.figures[:6]]
     data.summary = [summary_sentence(figures[c]) for c in main if c in figures]
-    data.summary += [s for s in (ranking_sentence(b) for b in data.rankings) if s]
+    data.rankings.sort(key=lambda b: not is_skill_ranking(b))  # skills first
+    data.summary += [s for s in (ranking_sentence(b) for b in data.rankings if is_skill_ranking(b)) if s]
     window = periods.last_n(quarter, SERIES_LENGTH)
     for code in main[:SERIES_CODES]:
         f = figures[code]
@@ -215,6 +220,7 @@ def section_titles() -> dict[str, str]:
         "sex": _("Mujeres y hombres"),
         "territory": _("Por territorio"),
         "rankings": _("Habilidades demandadas y faltantes"),
+        "other_rankings": _("Otras clasificaciones"),
         "notes": _("Notas metodológicas"),
     }
 
@@ -417,10 +423,14 @@ def render_pdf(data: Bulletin, *, compress: bool = True) -> bytes:
         first = 0.34 * width
         rest = (width - first) / len(data.by_territory)
         story.append(table(rows, [first] + [rest] * len(data.by_territory)))
-    if data.rankings:
+    skills = [b for b in data.rankings if is_skill_ranking(b)]
+    others = [b for b in data.rankings if not is_skill_ranking(b)]
+    for key, group in (("rankings", skills), ("other_rankings", others)):
+        if not group:
+            continue
         story.append(PageBreak())
-        story.append(p(titles["rankings"], h1))
-        for b in data.rankings:
+        story.append(p(titles[key], h1))
+        for b in group:
             if b.cells:
                 story.append(_pdf_bar_chart(b, width=width))
             else:
@@ -459,7 +469,7 @@ def notes(data: Bulletin) -> list[str]:
 
 # --- XLSX ------------------------------------------------------------------------------------------------------
 
-SHEETS = ["Resumen", "Indicadores", "Evolución", "Por sexo", "Por territorio", "Habilidades", "Diccionario"]
+SHEETS = ["Resumen", "Indicadores", "Evolución", "Por sexo", "Por territorio", "Clasificaciones", "Diccionario"]
 
 
 def render_xlsx(data: Bulletin) -> bytes:
@@ -545,7 +555,7 @@ def render_xlsx(data: Bulletin) -> bytes:
             ws.append([b.code, b.name, b.unit, label, put(v, s)])
     widths(ws, [26, 50, 12, 34, 14])
 
-    ws = wb.create_sheet("Habilidades")
+    ws = wb.create_sheet("Clasificaciones")
     header(ws, [_("Código"), _("Clasificación"), _("Posición"), _("Elemento"), _("Valor"), _("Unidad")])
     for b in data.rankings:
         for pos, (label, v, s) in enumerate(b.cells, start=1):
