@@ -1,7 +1,8 @@
 """Benchmark: validated import of people from CSV vs a plain Django bulk_create of the same rows.
 
-    .venv/bin/python bench/import_people.py [--rows 100000]
-    SIEE_BENCH_PG_URL=postgres://user:pass@localhost/db .venv/bin/python bench/import_people.py
+    .venv/bin/python bench/import_people.py [--rows 100000] [--with-reference]
+    .venv/bin/python bench/import_people.py --database-url postgresql://siee:siee@127.0.0.1:5432/siee_bench_import
+    SIEE_BENCH_PG_URL=postgres://user:pass@localhost/db .venv/bin/python bench/import_people.py   (same)
 
 The CSV is produced by the demo generator and `export_people` (33 columns, realistic values) and cached in the
 temporary folder. Each database runs in its own process: SQLite on a fresh file, PostgreSQL on the given
@@ -12,7 +13,13 @@ For each database it measures, into empty people tables:
     (codes resolved through a preloaded dict so that the rows can be inserted);
   * import: `import_people(FILE)`, the full path: decoding, header mapping, `clean_person` on every row,
     duplicate detection, batched writes of people, consents and desired occupations, report;
-  * re-import: the same file again (every row an update).
+  * re-import: the same file again (every row an update);
+  * with --with-reference: the import again with `fast_validation=False` (clean_person row by row, written
+    from the importing thread), the path the column-wise validation must agree with.
+
+Wall figures depend on the machine's load; CPU seconds do not (much): the client's are this process's CPU
+time (all threads; validation worker processes, SIEE_IMPORT_WORKERS > 1, are not counted), the server's
+are sampled from /proc for the PostgreSQL backends connected to the bench database (local server only).
 """
 
 from __future__ import annotations
@@ -55,7 +62,7 @@ def _empty_people_tables() -> None:
 
 
 def make_csv(rows: int) -> Path:
-    path = Path(tempfile.gettempdir()) / f"siee-bench-people-{rows}.csv"
+    path = Path(tempfile.gettempdir()) / f"siee-bench-people-v2-{rows}.csv"  # v2: 34 columns (max_hours_per_week)
     if path.exists():
         return path
     tmp = tempfile.mkdtemp(prefix="siee-bench-gen-")
@@ -116,37 +123,94 @@ def baseline(path: Path) -> float:
     return time.perf_counter() - t0
 
 
-def run_backend(url: str, path: Path, rows: int) -> dict:
+class ServerCpu:
+    """CPU seconds used by the PostgreSQL backends serving `database` (sampled from /proc every 50 ms)."""
+
+    def __init__(self, database: str):
+        import threading
+
+        self.database = database
+        self.seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._tick = os.sysconf("SC_CLK_TCK")
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        for pid_dir in Path("/proc").iterdir():
+            if not pid_dir.name.isdigit():
+                continue
+            try:
+                cmd = (pid_dir / "cmdline").read_bytes()
+                if not cmd.startswith(b"postgres: ") or f" {self.database} ".encode() not in cmd:
+                    continue
+                fields = (pid_dir / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            cpu = (int(fields[11]) + int(fields[12])) / self._tick
+            self.seen[int(pid_dir.name)] = max(cpu, self.seen.get(int(pid_dir.name), 0.0))
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self._sample()
+
+    def __enter__(self):
+        self._sample()
+        self.start = dict(self.seen)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        self.seconds = sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.seen.items())
+
+
+def measure(vendor: str, database: str, fn) -> tuple[object, float, float, float]:
+    """(result, wall s, client CPU s, server CPU s or nan)."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    if vendor == "postgresql":
+        with ServerCpu(database) as server:
+            out = fn()
+        server_cpu = server.seconds
+    else:
+        out = fn()
+        server_cpu = float("nan")
+    return out, time.perf_counter() - t0, time.process_time() - c0, server_cpu
+
+
+def run_backend(url: str, path: Path, rows: int, with_reference: bool) -> dict:
     _setup(url)
     from django.db import connection
 
     from siee.people.imports import import_people
     from siee.people.models import Consent, Person
 
+    vendor, database = connection.vendor, connection.settings_dict["NAME"]
+    out = {"vendor": vendor, "rows": rows}
     _empty_people_tables()
-    c0 = time.process_time()
-    t_base = baseline(path)
-    c_base = time.process_time() - c0
+    _, *out["baseline"] = measure(vendor, database, lambda: baseline(path))
     assert Person.objects.count() == rows, Person.objects.count()
+    if with_reference:
+        _empty_people_tables()
+        result, *out["reference"] = measure(vendor, database, lambda: import_people(path, fast_validation=False,
+                                                                                     writer_thread=False))
+        assert (result.created, result.rejected) == (rows, 0), result.summary()
     _empty_people_tables()
-    t0, c0 = time.perf_counter(), time.process_time()
-    result = import_people(path)
-    t_import, c_import = time.perf_counter() - t0, time.process_time() - c0
+    result, *out["import"] = measure(vendor, database, lambda: import_people(path))
     assert (result.created, result.rejected) == (rows, 0), result.summary()
-    consents = Consent.objects.count()
-    t0, c0 = time.perf_counter(), time.process_time()
-    again = import_people(path)
-    t_again, c_again = time.perf_counter() - t0, time.process_time() - c0
+    out["consents"] = Consent.objects.count()
+    again, *out["reimport"] = measure(vendor, database, lambda: import_people(path))
     assert (again.created, again.updated) == (0, rows), again.summary()
-    return {"vendor": connection.vendor, "version": connection.Database.__name__, "baseline": t_base,
-            "import": t_import, "reimport": t_again, "consents": consents, "rows": rows,
-            "cpu_baseline": c_base, "cpu_import": c_import, "cpu_reimport": c_again}
+    return out
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL (SIEE_BENCH_PG_URL)")
+    parser.add_argument("--database-url", help="a disposable PostgreSQL database (or SIEE_BENCH_PG_URL)")
+    parser.add_argument("--skip-sqlite", action="store_true", help="only PostgreSQL")
+    parser.add_argument("--with-reference", action="store_true", help="also time the per-row reference path")
     parser.add_argument("--generate", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--backend", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
@@ -157,32 +221,45 @@ def main() -> int:
         generate(args.generate, Path(args.out), args.url)
         return 0
     if args.backend:
-        print(json.dumps(run_backend(args.url, Path(args.file), args.rows)))
+        print(json.dumps(run_backend(args.url, Path(args.file), args.rows, args.with_reference)))
         return 0
 
     path = make_csv(args.rows)
     size = path.stat().st_size
     urls = [] if args.skip_sqlite else [f"sqlite:///{tempfile.mkdtemp(prefix='siee-bench-import-')}/siee.sqlite3"]
-    if os.environ.get("SIEE_BENCH_PG_URL"):
-        urls.append(os.environ["SIEE_BENCH_PG_URL"])
-    print(f"file: {path} ({args.rows:,} rows, 33 columns, {size / 1e6:.1f} MB); "
-          f"validation workers: {os.environ.get('SIEE_IMPORT_WORKERS') or 1}")
-    print(f"{'database':<11} {'baseline bulk_create':>22} {'validated import':>18} {'ratio':>7} {'re-import (updates)':>21}")
+    pg_url = args.database_url or os.environ.get("SIEE_BENCH_PG_URL")
+    if pg_url:
+        urls.append(pg_url)
+    print(f"file: {path} ({args.rows:,} rows, 34 columns, {size / 1e6:.1f} MB); "
+          f"validation workers: {os.environ.get('SIEE_IMPORT_WORKERS') or 1}; "
+          f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    per = 100_000
     for url in urls:
-        proc = subprocess.run([sys.executable, __file__, "--backend", "--url", url, "--file", str(path),
-                               "--rows", str(args.rows)], capture_output=True, text=True, check=False)
+        cmd = [sys.executable, __file__, "--backend", "--url", url, "--file", str(path), "--rows", str(args.rows)]
+        if args.with_reference:
+            cmd.append("--with-reference")
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if proc.returncode:
             print(proc.stderr[-3000:], file=sys.stderr)
             return 1
         r = json.loads(proc.stdout.strip().splitlines()[-1])
         n = r["rows"]
-        print(f"{r['vendor']:<11} {n / r['baseline']:>14,.0f} rows/s {n / r['import']:>11,.0f} rows/s "
-              f"{r['baseline'] / r['import']:>6.2f}x {n / r['reimport']:>14,.0f} rows/s")
-        print(f"{'':<11} ({r['baseline']:.1f} s; {r['import']:.1f} s incl. {r['consents']:,} consents and desired "
-              f"occupations; {r['reimport']:.1f} s)")
-        print(f"{'':<11} client CPU only: {n / r['cpu_baseline']:>8,.0f} rows/s {n / r['cpu_import']:>11,.0f} rows/s "
-              f"{r['cpu_baseline'] / r['cpu_import']:>6.2f}x {n / r['cpu_reimport']:>14,.0f} rows/s")
-    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print(f"\n{r['vendor']}: {n:,} rows (import incl. {r['consents']:,} consents and desired occupations)")
+        print(f"  {'':<34} {'wall rows/s':>11} {'wall s':>7} {'client CPU s':>12} {'server CPU s':>12} "
+              f"{'CPU s per 100k (client+server)':>31} {'vs baseline':>11}")
+        base_wall = r["baseline"][0]
+        names = {"baseline": "baseline bulk_create (no validation)", "reference": "import, per-row reference path",
+                 "import": "validated import", "reimport": "re-import (all updates)"}
+        for key, label in names.items():
+            if key not in r:
+                continue
+            wall, client, server = r[key]
+            total = client + (server if server == server else 0.0)
+            server_text = f"{server:12.1f}" if server == server else f"{'(in client)':>12}"
+            print(f"  {label:<34} {n / wall:>11,.0f} {wall:>7.1f} {client:>12.1f} {server_text} "
+                  f"{total * per / n:>20.1f} ({client * per / n:.1f}+{(server if server == server else 0) * per / n:.1f})"
+                  f" {base_wall / wall:>10.2f}x")
+    print(f"\nload average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     return 0
 
 
