@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from factories import make_person
+from factories import make_person, skill
 from siee.core.errors import ValidationFailed
 from siee.enterprise import services
 from siee.enterprise.models import ApplicationStatus, Award, Stage, StepKind, Tranche, TrancheStatus
@@ -213,3 +213,22 @@ def test_counsellor_refers_a_job_seeker_to_entrepreneurship_and_back_keeping_one
     kinds = list(PersonEvent.objects.filter(person=person).order_by("id").values_list("kind", flat=True))
     assert kinds[-2:] == ["referred_to_entrepreneurship", "referred_to_employment"]
     assert type(person).objects.filter(document_number=person.document_number).count() == 1
+
+
+def test_completed_training_rule_reads_the_training_app(actors, adviser, bakery, owner):
+    from siee.core.models import Organization
+    from siee.training import services as training
+
+    provider = Organization.objects.create(name="SENA (prueba)", kind="training_provider")
+    course = training.create_course(actor=actors.admin, data={
+        "code": "EMP-101", "title": "Emprendimiento básico", "provider": provider.pk, "territory": "68001",
+        "hours": 40, "skills": [skill("costeo").pk]})
+    cohort = training.create_cohort(actor=actors.admin, course_id=course.pk, name="2026-1", start_date="2026-01-10",
+                                    end_date="2026-02-10")
+    assert services.training_completions([owner.pk], "EMP-101") == set()
+    enrolment = training.enrol_person(actor=actors.admin, cohort_id=cohort.pk, person_id=owner.pk)
+    training.complete_enrolment(actor=actors.admin, enrolment_id=enrolment.pk, completed_on="2026-02-10")
+    assert services.training_completions([owner.pk], "EMP-101") == {owner.pk}
+    call = _call(actors, required_course="EMP-101")
+    rules = {r["rule"]: r["ok"] for r in services.check_eligibility(call, bakery, today=TODAY)}
+    assert rules["training"] is True
