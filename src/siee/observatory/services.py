@@ -205,12 +205,12 @@ class _Computer:
     """Computes definitions for one territory and period, fetching each measure's facts once per breakdown."""
 
     def __init__(self, defs: list[engine.Definition], territory, period: Period, *, disclosure_on: bool = True,
-                 breakdowns: Iterable[str] = ()):
+                 breakdowns: Iterable[str] = (), area: _Area | None = None):
         from siee.observatory.registry import all_measures
 
         self.territory = territory
         self.period = period
-        self.area = _area(territory)
+        self.area = area or _area(territory)
         self.disclosure = disclosure_on
         self.threshold = disclosure.threshold_from_settings()
         self.specs = all_measures()
@@ -445,7 +445,8 @@ def series(code: str, *, territory, periods: list, disclosure: bool = True) -> l
     d = _definition(code)
     territory = resolve_territory(territory)
     _auto_refresh([d])
-    return [_Computer([d], territory, resolve_period(p), disclosure_on=disclosure).result(d) for p in periods]
+    area = _area(territory)
+    return [_Computer([d], territory, resolve_period(p), disclosure_on=disclosure, area=area).result(d) for p in periods]
 
 
 def refresh(*, progress: bool = False) -> dict[str, int]:
