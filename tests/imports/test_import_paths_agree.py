@@ -101,7 +101,7 @@ def test_background_writer_stores_the_same_as_writing_in_the_importing_thread(se
     monkeypatch.setattr(PeopleImport, "batch_size", 20)  # seven batches in flight through the queue
     inline = run(messy_file, tmp_path, None, "inline", writer_thread=False)
     delete_all_records()
-    threaded = run(messy_file, tmp_path, None, "thread", writer_thread=True)
+    threaded = run(messy_file, tmp_path, None, "thread", writer_thread=True, workers=2)  # forks, then the thread
     assert threaded == inline
     assert inline["counts"] == (124, 0, 26)  # no actor: 76001 is not out of scope
 

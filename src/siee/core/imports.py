@@ -185,12 +185,16 @@ def run_import(spec: ImportSpec, source, *, report_path=None, rejected_path=None
             for err in late_errors:
                 reject(err.row, cells_by_line.get(err.row, []), [err])
 
-    writer = _BatchWriter(spec) if _background_writes(writer_thread) else None
+    background = _background_writes(writer_thread)
+    writer: _BatchWriter | None = None
 
     def flush() -> None:
+        nonlocal writer
         if not batch:
             return
-        if writer is not None:
+        if background:
+            if writer is None:  # started after the validation workers (if any) were forked
+                writer = _BatchWriter(spec)
             writer.submit(batch.copy())
         else:
             with transaction.atomic():
