@@ -189,3 +189,35 @@ def test_route_referrals_appear_on_the_persons_timeline_page(actors, owner):
     outsider = Client()
     outsider.login(username=actors.outsider.username, password=PASSWORD)
     assert outsider.post(f"/emprendimiento/remitir/{owner.pk}/", {"direction": "to_employment"}).status_code == 404
+
+
+def test_api_diagnosis_operations_events_and_survival(actors, adviser, bakery, owner):
+    import datetime as dt
+
+    api = Api(actors.counsellor)
+    r = api.post(f"/enterprise/initiatives/{bakery.pk}/diagnosis",
+                 {"answers": {"market": 4, "product": 4, "finance": 4, "operations": 4, "formal": 0}})
+    assert r.status_code == 201 and r.json()["score"] == 85.7  # 6 of 7 weight points
+    r = api.post(f"/enterprise/initiatives/{bakery.pk}/operations", {"jobs_full_time": 2, "sales": "1.500.000"})
+    assert (r.json()["jobs_total"], r.json()["monthly_sales"]) == (2, 1500000.0)
+    r = api.post("/enterprise/events", {"name": "Viernes Empresarial", "date": "2026-06-05", "municipality_code": "68001",
+                                        "kind": "business_friday"})
+    assert r.status_code == 201
+    event_id = r.json()["id"]
+    hotel = make_employer(actors.counsellor, name="Hotel Feria")
+    assert api.post(f"/enterprise/events/{event_id}/participants",
+                    {"role": "exhibitor", "initiative_id": bakery.pk, "attended": True}).status_code == 201
+    assert api.post(f"/enterprise/events/{event_id}/participants",
+                    {"role": "buyer", "employer_id": hotel.pk, "attended": True}).status_code == 201
+    r = api.post(f"/enterprise/events/{event_id}/contacts", {"initiative_id": bakery.pk, "employer_id": hotel.pk,
+                                                              "is_deal": True})
+    assert r.status_code == 422 and list(r.json()["errors"]) == ["value"]
+    r = api.post(f"/enterprise/events/{event_id}/contacts", {"initiative_id": bakery.pk, "employer_id": hotel.pk,
+                                                              "is_deal": True, "value": 480000})
+    assert r.json() == {"id": r.json()["id"], "is_deal": True, "value": 480000.0}
+    assert Api(actors.outsider).post(f"/enterprise/events/{event_id}/participants",
+                                     {"role": "visitor", "person_id": owner.pk}).status_code == 404
+    services.schedule_survival_follow_ups(bakery, base=dt.date(2026, 1, 1), basis="operation")
+    fu = bakery.survival_follow_ups.get(months=6)
+    r = api.post(f"/enterprise/survival/{fu.pk}", {"operating": False, "jobs": 0})
+    assert r.json()["operating"] is False

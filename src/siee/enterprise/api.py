@@ -398,3 +398,117 @@ def award(request, application_id: Id, payload: AwardIn):
 def pay(request, tranche_id: Id):
     t = services.pay_tranche(actor=request.auth, tranche_id=tranche_id)
     return {"id": t.pk, "number": t.number, "amount": float(t.amount), "milestone": t.milestone, "status": t.status}
+
+
+# --- route steps, diagnosis, operations, survival ----------------------------------------------------------
+
+class DiagnosisIn(Schema):
+    answers: dict[str, float]
+    questionnaire_id: Id | None = None
+
+
+class StepIn(Schema):
+    kind: str = Field(..., max_length=20)
+    note: str = Text(500)
+
+
+class OperationsIn(Schema):
+    jobs_full_time: int | None = Field(None, ge=0, le=10000)
+    jobs_part_time: int | None = Field(None, ge=0, le=10000)
+    jobs_family: int | None = Field(None, ge=0, le=10000)
+    month: dt.date | None = None
+    sales: Amount = None
+
+
+class FormalizeIn(Schema):
+    tax_id: str = Field(..., min_length=1, max_length=30)
+    on: dt.date | None = None
+
+
+class SurvivalIn(Schema):
+    operating: bool
+    jobs: int | None = Field(None, ge=0, le=10000)
+    monthly_sales: Amount = None
+    notes: str = Text(500)
+
+
+@router.post("/initiatives/{initiative_id}/steps", response={200: dict, **ERRORS},
+             summary="Marca como hecho un paso de la ruta (diagnosis, training, business_plan, committee_review)")
+def complete_step(request, initiative_id: Id, payload: StepIn):
+    done = services.complete_step(actor=request.auth, initiative_id=initiative_id, kind=payload.kind, note=payload.note)
+    return {"step": done.step.kind, "completed_at": done.completed_at.isoformat()}
+
+
+@router.post("/initiatives/{initiative_id}/diagnosis", response={201: dict, **ERRORS},
+             summary="Registra un diagnóstico (respuestas 0 a 4) y devuelve el puntaje 0-100 por área")
+def diagnosis(request, initiative_id: Id, payload: DiagnosisIn):
+    d = services.record_diagnosis(actor=request.auth, initiative_id=initiative_id, answers=payload.answers,
+                                  questionnaire_id=payload.questionnaire_id)
+    return with_status(201, {"id": d.pk, "score": d.score, "area_scores": d.area_scores})
+
+
+@router.post("/initiatives/{initiative_id}/operations", response={200: InitiativeOut, **ERRORS},
+             summary="Empleos por tipo y ventas del mes")
+def operations(request, initiative_id: Id, payload: OperationsIn):
+    return initiative_data(services.update_operations(actor=request.auth, initiative_id=initiative_id, **payload.dict()))
+
+
+@router.post("/initiatives/{initiative_id}/formalize", response={200: InitiativeOut, **ERRORS},
+             summary="Registra la formalización (NIT / RUT)")
+def formalize(request, initiative_id: Id, payload: FormalizeIn):
+    return initiative_data(services.formalize_initiative(actor=request.auth, initiative_id=initiative_id,
+                                                         tax_id=payload.tax_id, on=payload.on))
+
+
+@router.post("/survival/{follow_up_id}", response={200: dict, **ERRORS},
+             summary="Resultado de un seguimiento de supervivencia (¿sigue operando?, empleos, ventas)")
+def survival(request, follow_up_id: Id, payload: SurvivalIn):
+    fu = services.record_survival(actor=request.auth, follow_up_id=follow_up_id, **payload.dict())
+    return {"id": fu.pk, "months": fu.months, "operating": fu.operating, "done_on": fu.done_on.isoformat()}
+
+
+# --- business events ---------------------------------------------------------------------------------------
+
+class EventIn(Schema):
+    name: str = Field(..., max_length=200)
+    date: dt.date
+    municipality_code: str = Field(..., max_length=20)
+    kind: str = Field("fair", pattern="^(fair|business_friday|business_round)$")
+    place: str = Text(200)
+
+
+class ParticipantIn(Schema):
+    role: str = Field(..., pattern="^(exhibitor|buyer|visitor)$")
+    initiative_id: Id | None = None
+    employer_id: Id | None = None
+    person_id: Id | None = None
+    attended: bool = False
+
+
+class ContactIn(Schema):
+    initiative_id: Id
+    employer_id: Id | None = None
+    person_id: Id | None = None
+    is_deal: bool = False
+    value: Amount = None
+    note: str = Text(300)
+
+
+@router.post("/events", response={201: dict, **ERRORS}, summary="Crea una feria, rueda de negocios o Viernes Empresarial")
+def create_event(request, payload: EventIn):
+    e = services.create_event(actor=request.auth, **payload.dict())
+    return with_status(201, {"id": e.pk, "name": e.name, "date": e.date.isoformat()})
+
+
+@router.post("/events/{event_id}/participants", response={201: dict, **ERRORS},
+             summary="Inscribe una iniciativa, un comprador o una persona (y su asistencia)")
+def add_participant(request, event_id: Id, payload: ParticipantIn):
+    p = services.add_participant(actor=request.auth, event_id=event_id, **payload.dict())
+    return with_status(201, {"id": p.pk, "role": p.role, "attended": p.attended})
+
+
+@router.post("/events/{event_id}/contacts", response={201: dict, **ERRORS},
+             summary="Registra un contacto de negocios o un negocio cerrado (con valor) en el evento")
+def add_contact(request, event_id: Id, payload: ContactIn):
+    c = services.record_event_contact(actor=request.auth, event_id=event_id, **payload.dict())
+    return with_status(201, {"id": c.pk, "is_deal": c.is_deal, "value": float(c.value) if c.value is not None else None})
