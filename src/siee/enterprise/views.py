@@ -137,6 +137,8 @@ def initiative_detail(request, initiative_id: int):
                 photos = [(f.name, f.read()) for f in request.FILES.getlist("photo")]
                 services.add_product(actor=request.user, initiative_id=ini.pk, photos=photos, data={
                     k: request.POST.get(k, "") for k in ("name", "description", "price_min", "price_max", "unit", "kind")})
+            elif action == "pay":
+                services.pay_tranche(actor=request.user, tranche_id=request.POST.get("tranche"))
             elif action == "publish":
                 services.publish_initiative(actor=request.user, initiative_id=ini.pk,
                                             public=request.POST.get("public") == "1", contact={
@@ -240,6 +242,25 @@ def calls(request):
     """Seed-capital calls with their applications: eligibility, committee score, award and tranches."""
     from siee.enterprise.models import GrantApplication
 
+    if request.method == "POST":
+        action = request.POST.get("action")
+        app_id = request.POST.get("application")
+        try:
+            if action == "score":
+                scores = {k[len("crit-"):]: v for k, v in request.POST.items() if k.startswith("crit-") and v.strip()}
+                services.score_application(actor=request.user, application_id=app_id, scores=scores,
+                                           scorer_label=request.POST.get("scorer") or None)
+            elif action == "award":
+                tranches = [{"amount": request.POST.get(f"amount{i}"), "milestone": request.POST.get(f"milestone{i}")}
+                            for i in (1, 2, 3) if (request.POST.get(f"amount{i}") or "").strip()]
+                services.award_application(actor=request.user, application_id=app_id, tranches=tranches)
+            else:
+                raise ValidationFailed(_("Acción desconocida."), field="action")
+        except ValidationFailed as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Cambios guardados."))
+            return redirect("enterprise:calls")
     scope = selectors.initiatives_for(request.user).values("pk")
     rows = []
     for call in selectors.calls_for(request.user).prefetch_related("criteria")[:20]:
