@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from siee.core.errors import ValidationFailed
 
 DESIRED_WEIGHT = 0.5
+JOIN_BLOCK = 100_000  # (person, occupation) pairs joined with their skills at a time
 RECENT_DAYS = 365
 SKILL_URN = "urn:siee:skill:"
 
@@ -236,18 +237,19 @@ def placements_unlocked(territory_ids: set[int] | None, *, today: dt.date | None
         order = np.argsort(ps_p, kind="stable")
         ps_p, ps_s = ps_p[order], ps_s[order]
         s_dense = np.fromiter((skill_index[s] for s in ps_s.tolist()), dtype=np.int64, count=ps_s.size)
-        # join pairs (sorted by person) with the person's skills: CSR over ps by person
-        lo = np.searchsorted(ps_p, pair_p, side="left")
-        hi = np.searchsorted(ps_p, pair_p, side="right")
-        deg = hi - lo
-        total = int(deg.sum())
-        if total:
-            pair_idx = np.repeat(np.arange(pair_p.size), deg)
-            offsets = np.repeat(lo - np.concatenate([[0], np.cumsum(deg)[:-1]]), deg)
-            rows = np.arange(total) + offsets
+        # join pairs (sorted by person) with the person's skills: CSR over ps by person; in blocks of pairs so
+        # the temporary arrays of the join stay small
+        for b0 in range(0, pair_p.size, JOIN_BLOCK):
+            block = slice(b0, min(b0 + JOIN_BLOCK, pair_p.size))
+            lo = np.searchsorted(ps_p, pair_p[block], side="left")
+            deg = np.searchsorted(ps_p, pair_p[block], side="right") - lo
+            total = int(deg.sum())
+            if not total:
+                continue
+            pair_idx = np.repeat(np.arange(b0, block.stop), deg)
+            rows = np.arange(total) + np.repeat(lo - np.concatenate([[0], np.cumsum(deg)[:-1]]), deg)
             k = pair_o[pair_idx] * n_sk + s_dense[rows]
-            pos = np.searchsorted(bit_keys_arr, k)
-            pos = np.minimum(pos, bit_keys_arr.size - 1)
+            pos = np.minimum(np.searchsorted(bit_keys_arr, k), bit_keys_arr.size - 1)
             hit = bit_keys_arr[pos] == k
             pair_idx, bits = pair_idx[hit], bit_vals_arr[pos[hit]]
             for w in range(n_words):
