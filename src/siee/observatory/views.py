@@ -294,7 +294,7 @@ def _dashboard_context(request, *, territory, period, breakdown, selected, publi
     # Rankings (top skills demanded / missing, ...).
     rankings = []
     for code, r in totals.items():
-        if r.kind == "ranking":
+        if r.kind == "ranking" and r.cells:  # empty rankings stay in the table below, not as empty charts
             data = charts.cells_to_data(r)
             rankings.append({"code": code, "name": r.name, "title": r.name, "unit": r.unit, "note": r.note,
                              "svg": mark_safe(charts.bar_chart(data, title=r.name, unit=r.unit,
