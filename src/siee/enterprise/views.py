@@ -29,7 +29,7 @@ from siee.web.permissions import domain_errors_as_http, personal_data_required
 
 def _catalog_municipalities():
     ids = BusinessInitiative.objects.filter(public=True).values_list("municipality_id", flat=True).distinct()
-    return list(Territory.objects.filter(pk__in=list(ids)).order_by("name").values_list("code", "name"))
+    return [(t.code, t.display_name()) for t in Territory.objects.filter(pk__in=list(ids)).select_related("parent").order_by("name")]
 
 
 def catalog_view(request, territory_code: str | None = None):
