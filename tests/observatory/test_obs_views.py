@@ -102,6 +102,9 @@ def test_counsellor_sees_first_territory_of_the_agency_with_values(actors, datas
     assert kpis["people_registered"]["change"] == "+200,0 %"
     rows = {row.code: row for row in r.context["table"]}
     assert rows["people_registered"].text == "3"
+    # a municipality: no sub-territory breakdown offered, no map
+    assert "territory" not in dict(r.context["form"].fields["desagregacion"].choices)
+    assert r.context["map_block"] is None
     html = r.content.decode()
     assert 'id="obs-kpis"' in html and "Personas registradas" in html
     assert "/observatorio/boletin/?territorio=68001&amp;trimestre=2026Q3&amp;formato=pdf" in html
@@ -118,6 +121,7 @@ def test_department_analyst_drills_down_to_a_municipality(department_analyst, da
     assert (rows["68001"]["text"], rows["68276"]["text"]) == ("3 personas", "1 personas")
     href = rows["68001"]["href"]
     assert href.startswith("/observatorio/?territorio=68001&")
+    assert "territory" in dict(r.context["form"].fields["desagregacion"].choices)
     assert r.context["map_block"] is not None
     svg = str(r.context["map_block"]["svg"])
     assert 'data-code="68001"' in svg and 'data-code="68276"' in svg

@@ -366,6 +366,8 @@ def dashboard(request):
         for d in info.dimensions:
             if d not in dims:
                 dims.append(d)
+    if "territory" in dims and territory.level != TerritoryLevel.GROUP and not territory.children.exists():
+        dims.remove("territory")  # a municipality has no sub-territories to break down by
     breakdown = request.GET.get("desagregacion")
     if breakdown is None:
         breakdown = "sex" if "sex" in dims else (dims[0] if dims else "")
