@@ -21,20 +21,32 @@ from siee.observatory.facts import MeasureSpec, builtin_measures
 log = logging.getLogger(__name__)
 
 
-def _modules() -> list:
+_IMPORTED: dict[str, object] = {}  # module name -> module or None (absent): the app set is fixed per process
+_CACHE: dict[tuple, object] = {}
+
+
+def _module_names() -> tuple[str, ...]:
     from django.apps import apps
     from django.conf import settings
 
     names = [f"{cfg.name}.indicators" for cfg in apps.get_app_configs()
              if cfg.name.startswith("siee.") and cfg.name != "siee.observatory"]
     names += list(getattr(settings, "SIEE_OBSERVATORY_INDICATOR_MODULES", []) or [])
+    return tuple(names)
+
+
+def _modules() -> list:
     found = []
-    for name in names:
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    for name in _module_names():
+        if name not in _IMPORTED:
+            try:
+                _IMPORTED[name] = importlib.import_module(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != name:
+                    raise
+                _IMPORTED[name] = None
+        if _IMPORTED[name] is not None:
+            found.append(_IMPORTED[name])
     return found
 
 
@@ -43,6 +55,14 @@ def _spec(obj) -> MeasureSpec:
 
 
 def all_measures() -> dict[str, MeasureSpec]:
+    """Every measure (built-in first). Cached per process and set of indicator modules: they are code."""
+    key = ("measures", _module_names())
+    if key not in _CACHE:
+        _CACHE[key] = _all_measures()
+    return dict(_CACHE[key])
+
+
+def _all_measures() -> dict[str, MeasureSpec]:
     out = {m.code: m for m in builtin_measures()}
     for module in _modules():
         for raw in getattr(module, "MEASURES", []) or []:
@@ -59,7 +79,14 @@ def measure_infos() -> dict[str, engine.MeasureInfo]:
 
 
 def builtin_definitions() -> list[engine.Definition]:
-    """The observatory's library plus the indicators other apps ship, in that order."""
+    """The observatory's library plus the indicators other apps ship, in that order (cached like the measures)."""
+    key = ("definitions", _module_names())
+    if key not in _CACHE:
+        _CACHE[key] = _builtin_definitions()
+    return list(_CACHE[key])
+
+
+def _builtin_definitions() -> list[engine.Definition]:
     from siee.observatory.library import LIBRARY
 
     infos = measure_infos()

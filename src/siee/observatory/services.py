@@ -160,7 +160,31 @@ class _Area:
     child_names: dict[str, str]
 
 
+_AREA_CACHE: dict[tuple, tuple[float, _Area]] = {}
+_AREA_TTL = 300.0  # seconds: territories change only when reference data is (re)loaded
+
+
 def _area(territory) -> _Area:
+    """Municipality ids of a territory and the child each belongs to (cached a few minutes per process)."""
+    import time
+
+    from siee.core.models import TerritoryLevel
+
+    if territory.level == TerritoryLevel.GROUP:  # custom groups are edited at run time: never cached
+        return _build_area(territory)
+    key = (territory.pk, territory.path, territory.level, territory.code)
+    hit = _AREA_CACHE.get(key)
+    if hit is not None and time.monotonic() - hit[0] < _AREA_TTL:
+        a = hit[1]
+        return _Area(territory, a.ids, a.child_of, a.child_names)
+    area = _build_area(territory)
+    if len(_AREA_CACHE) > 500:
+        _AREA_CACHE.clear()
+    _AREA_CACHE[key] = (time.monotonic(), area)
+    return area
+
+
+def _build_area(territory) -> _Area:
     from siee.core.models import Territory, TerritoryLevel
 
     if territory.level == TerritoryLevel.GROUP:
