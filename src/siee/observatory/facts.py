@@ -55,6 +55,8 @@ class MeasureSpec:
     def dimensions(self) -> tuple[str, ...]:
         if self.dimension_list is not None:
             return ("territory",) + tuple(d for d in self.dimension_list if d != "territory")
+        if self.item:
+            return ("territory",)  # rankings: kept by month, municipality and item only (compact facts)
         dims = ["territory"]
         if self.person is not None:
             dims += list(engine.PERSON_DIMENSIONS)
@@ -94,7 +96,7 @@ class MeasureSpec:
 
     def expressions(self) -> dict[str, object]:
         exprs: dict[str, object] = {"_month": TruncMonth(self.date), "_territory_id": F(self.territory)}
-        p = self.person
+        p = None if self.item else self.person
         if p is not None:
             exprs["sex"] = F(p + "sex")
             exprs["nationality"] = F(p + "nationality")
@@ -104,9 +106,9 @@ class MeasureSpec:
             exprs["education_level"] = F(p + "education_level__code")
             exprs["_birth_year"] = ExtractYear(p + "birth_date")
             exprs["_event_year"] = ExtractYear(self.date)
-        elif self.education:
+        elif self.education and not self.item:
             exprs["education_level"] = F(self.education)
-        for dim, path in self.job.items():
+        for dim, path in ({} if self.item else self.job).items():
             exprs[dim] = F(path)
         if self.item:
             exprs["item"] = F(self.item)
