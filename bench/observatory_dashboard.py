@@ -66,6 +66,7 @@ def main() -> int:
     parser.add_argument("--territory", default="68", help="territory whose municipalities form the breakdown")
     parser.add_argument("--period", default="", help="quarter (default: the last complete quarter)")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--skip-refresh", action="store_true", help="reuse the fact table as it is")
     args = parser.parse_args()
 
     if args.rebuild and args.database_url.startswith("sqlite:///"):
@@ -100,11 +101,14 @@ def main() -> int:
     print(f"people {Person.objects.count():,}  vacancies {Vacancy.objects.count():,}  events {sum(events.values()):,} "
           f"({', '.join(f'{k} {v:,}' for k, v in events.items())})")
 
-    t0 = time.perf_counter()
-    written = refresh_facts()
-    refresh_s = time.perf_counter() - t0
-    print(f"refresh (full rebuild of the fact table): {refresh_s:.1f} s, {sum(written.values()):,} fact rows "
-          f"for {len(written)} measures ({ObservatoryFact.objects.count():,} in table)")
+    if not args.skip_refresh:
+        t0 = time.perf_counter()
+        written = refresh_facts()
+        refresh_s = time.perf_counter() - t0
+        print(f"refresh (full rebuild of the fact table): {refresh_s:.1f} s, {sum(written.values()):,} fact rows "
+              f"for {len(written)} measures ({ObservatoryFact.objects.count():,} in table)")
+    else:
+        print(f"refresh skipped: {ObservatoryFact.objects.count():,} fact rows in table")
 
     territory = services.resolve_territory(args.territory)
     period = parse_period(args.period) if args.period else last_complete_quarter()
@@ -117,7 +121,7 @@ def main() -> int:
         return services.compute_all(territory=territory, period=period, breakdowns=breakdowns, disclosure=disclosure)
 
     def one(computer_cls, d, disclosure):
-        c = computer_cls([d], territory, period, disclosure_on=disclosure)
+        c = computer_cls([d], territory, period, disclosure_on=disclosure, breakdowns=breakdowns)
         out = [c.result(d)]
         for b in breakdowns:
             if b in d.dimensions:

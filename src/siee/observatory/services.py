@@ -253,9 +253,6 @@ class _Computer:
 
         from siee.observatory.models import ObservatoryFact
 
-        key = (measure, cumulative)
-        if key in self.cache:
-            return self.cache[key]
         spec = self.specs.get(measure)
         cols = set(self.filter_cols.get(measure, set()))
         for b in self.breakdowns | ({breakdown} if breakdown else set()):
@@ -265,6 +262,10 @@ class _Computer:
         if spec is not None and spec.item:
             cols.add("item")
         names = sorted(cols)
+        # Keyed by the columns: every breakdown requested up front shares one query; another one gets its own.
+        key = (measure, cumulative, tuple(names))
+        if key in self.cache:
+            return self.cache[key]
         qn = connection.ops.quote_name
         select = ", ".join(qn(c) for c in names)
         adapt = connection.ops.adapt_datefield_value
