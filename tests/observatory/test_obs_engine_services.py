@@ -170,3 +170,14 @@ def test_import_external_series_all_or_nothing(db):
     assert "no numérico" in exc.value.errors["fila 4"][0]
     assert ExternalPoint.objects.count() == 2 and ExternalSeries.objects.count() == 1  # unchanged
     assert services.external_points("td_bga", periods=["2026Q2"]) == [("2026Q2", 9.8)]
+
+
+def test_breakdown_not_requested_up_front_still_gets_its_columns(dataset):
+    from siee.observatory.periods import parse_period
+    from siee.observatory.services import _Computer, _definition, resolve_territory
+
+    d = _definition("people_registered")
+    computer = _Computer([d], resolve_territory("68"), parse_period("2026Q3"), disclosure_on=False)
+    assert computer.result(d).value == 4.0
+    cells = {c.key: c.value for c in computer.result(d, "territory").cells}
+    assert (cells["68001"], cells["68276"]) == (3.0, 1.0)
