@@ -255,7 +255,8 @@ class _Computer:
 
         spec = self.specs.get(measure)
         cols = set(self.filter_cols.get(measure, set()))
-        for b in self.breakdowns | ({breakdown} if breakdown else set()):
+        # Ranking measures have no breakdowns: their facts are summed by item alone.
+        for b in (set() if (spec is not None and spec.item) else self.breakdowns | ({breakdown} if breakdown else set())):
             cols.add("territory_id" if b == "territory" else engine.column_of(b))
         if spec is not None and spec.histogram:
             cols.add("bucket")
