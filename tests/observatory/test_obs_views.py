@@ -339,3 +339,15 @@ def test_opendata_zip_is_public_and_anonymized(dataset):
     assert "people_registered.parquet" in zipfile.ZipFile(io.BytesIO(parquet.content)).namelist()
     assert client_for(None).get("/observatorio/datos-abiertos/", {"territorio": "99999"}).status_code == 404
     assert client_for(None).get("/observatorio/datos-abiertos/", {"territorio": "68", "formato": "xml"}).status_code == 400
+
+
+def test_menu_has_one_observatory_entry_for_each_kind_of_user(actors, analyst):
+    from django.urls import reverse
+
+    from siee.web.context import nav_items
+
+    dashboard, public = reverse("observatory:dashboard"), reverse("observatory:public_index")
+    for user, expected in ((None, public), (analyst, dashboard), (actors.counsellor, dashboard),
+                           (make_user(None, "job_seeker"), public)):
+        entries = [item["url"] for item in nav_items(user) if item["label"] == "Observatorio"]
+        assert entries == [expected], (user, entries)

@@ -39,6 +39,7 @@ from siee.intermediation.models import (
 from siee.intermediation.services import add_months
 
 DEMO_ENGINE_VERSION = "demo-history"
+SCANNED_KIND = "demo_history_scanned"  # marker event: the demo history considered every vacancy up to this id
 MINIMUM_WAGE_COP = 1_423_500
 CHUNK_VACANCIES = 2000
 # (outcome, weight) of a referral once the employer has answered
@@ -81,7 +82,12 @@ def _load(today: dt.date):
     from siee.people.models import Consent, Experience, Person, PersonStatus
 
     busy = Exists(Application.objects.filter(vacancy=OuterRef("pk"))) | Exists(Referral.objects.filter(vacancy=OuterRef("pk")))
-    vacancies = list(Vacancy.objects.exclude(busy).exclude(status="draft").order_by("pk").values_list(
+    # A vacancy an earlier run already considered is never considered again, even when it got no candidates then
+    # (the people it could have drawn change once the first run hires some of them).
+    scanned = 0
+    for params in IntermediationEvent.objects.filter(kind=SCANNED_KIND).values_list("params", flat=True):
+        scanned = max(scanned, int(params.get("through_vacancy") or 0))
+    vacancies = list(Vacancy.objects.filter(pk__gt=scanned).exclude(busy).exclude(status="draft").order_by("pk").values_list(
         "pk", "occupation_id", "municipality_id", "posts", "status", "contract_type", "wage_min", "wage_max",
         "hours_per_week", "employer_id", "organization_id"))
     parent = dict(Territory.objects.filter(level__gte=2).values_list("pk", "parent_id"))
@@ -207,6 +213,9 @@ def generate_history(*, seed: int, months: int = 24, progress: bool = False, tod
                 Person.objects.filter(pk__in=now_employed[i:i + 500], status=PersonStatus.ACTIVE).update(
                     status=PersonStatus.EMPLOYED)
         reset_sequences(Application, Referral, Placement)
+        if vacancies:
+            IntermediationEvent.objects.create(at=timezone.now(), kind=SCANNED_KIND,
+                                               params={"through_vacancy": vacancies[-1][0], "seed": seed, "demo": True})
     finally:
         if bar is not None:
             bar.close()

@@ -23,7 +23,7 @@ _NAV = [
     ("employers:public_list", _("Ofertas de empleo"), "public_offers"),
     ("training:public_courses", _("Cursos"), "public_offers"),
     ("enterprise:catalog", _("Catálogo"), "public_offers"),
-    ("observatory:public_index", _("Observatorio"), "public_offers"),
+    ("observatory:public_index", _("Observatorio"), "public_observatory"),
     ("observatory:dashboard", _("Observatorio"), "observatory"),
     ("intermediation:fairness", _("Equidad"), "aggregates"),
     ("matching:weights", _("Pesos"), "agency_admin"),
@@ -36,7 +36,7 @@ def _allowed(user, who: str) -> bool:
     if who == "anyone":
         return True
     if user is None:
-        return who == "public_offers"
+        return who in ("public_offers", "public_observatory")
     if who == "authenticated":
         return True
     if who == "personal_data":
@@ -53,6 +53,8 @@ def _allowed(user, who: str) -> bool:
         return user.role == Role.EMPLOYER
     if who == "public_offers":
         return not user.can_read_personal_data
+    if who == "public_observatory":  # those without the staff dashboard (one "Observatorio" entry per menu)
+        return not (user.can_read_personal_data or user.role == Role.ANALYST)
     return False
 
 
