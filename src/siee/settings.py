@@ -37,6 +37,9 @@ DEFAULT_COUNTRY = (envstr("SIEE_COUNTRY") or "CO").upper()
 DEMO_TERRITORY = envstr("SIEE_DEMO_TERRITORY") or "68001,68276,68307,68547"
 
 IMPORT_MAX_BYTES = envint("SIEE_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+# Observatory: cells under this many people are never published; facts rebuilt when their sources gain rows.
+SIEE_DISCLOSURE_THRESHOLD = max(1, envint("SIEE_DISCLOSURE_THRESHOLD", 5))
+SIEE_OBSERVATORY_AUTO_REFRESH = envbool("SIEE_OBSERVATORY_AUTO_REFRESH", True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -351,3 +351,14 @@ def test_menu_has_one_observatory_entry_for_each_kind_of_user(actors, analyst):
                            (make_user(None, "job_seeker"), public)):
         entries = [item["url"] for item in nav_items(user) if item["label"] == "Observatorio"]
         assert entries == [expected], (user, entries)
+
+
+def test_dashboard_states_the_threshold_it_applies(actors, dataset, settings):
+    settings.SIEE_DISCLOSURE_THRESHOLD = 3  # 3 people registered in 68001 in 2026Q3: shown at 3, hidden at 4
+    r = client_for(actors.counsellor).get("/observatorio/", {"periodo": Q})
+    assert "menos de 3 personas" in r.content.decode()
+    assert {k["code"]: k for k in r.context["kpis"]}["people_registered"]["text"] == "3"
+    settings.SIEE_DISCLOSURE_THRESHOLD = 4
+    r = client_for(actors.counsellor).get("/observatorio/", {"periodo": Q})
+    assert "menos de 4 personas" in r.content.decode()
+    assert {k["code"]: k for k in r.context["kpis"]}["people_registered"]["text"] != "3"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from siee.observatory.charts import format_number, format_value, period_label, suppressed_label
+from siee.observatory.disclosure import threshold_from_settings
 
 MAIN_CODES = ["people_registered", "active_seekers", "vacancies_posted", "placements", "placement_rate",
               "median_time_to_fill", "posts_offered", "referrals_per_placement"]
@@ -152,7 +153,6 @@ def _cells(result) -> list[tuple[str, float | None, bool]]:
 
 def build_bulletin(*, territory, quarter, today: dt.date | None = None) -> Bulletin:
     """Compute every figure of the bulletin for a territory (Territory or code) and a quarter (Period or label)."""
-    from django.conf import settings
 
     from siee.observatory import periods, services
     from siee.observatory.forms import breakdown_label
@@ -172,7 +172,7 @@ def build_bulletin(*, territory, quarter, today: dt.date | None = None) -> Bulle
     data = Bulletin(territory_code=territory.code, territory_name=territory.display_name(), quarter=quarter.label,
                     quarter_label=period_label(quarter), previous_label=period_label(quarter.previous()),
                     generated=today or dt.date.today(),
-                    threshold=int(getattr(settings, "SIEE_DISCLOSURE_THRESHOLD", 5)))
+                    threshold=threshold_from_settings())
     main = [c for c in MAIN_CODES if any(r.code == c for r in totals)]
     for r in totals:
         info = infos.get(r.code)

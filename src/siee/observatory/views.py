@@ -25,6 +25,7 @@ from siee.core.models import Role, Territory, TerritoryLevel
 from siee.core.selectors import find_territory
 from siee.observatory import charts, maps
 from siee.observatory.charts import period_label
+from siee.observatory.disclosure import threshold_from_settings
 from siee.observatory.forms import DashboardFilterForm, DefinitionForm, breakdown_label
 
 # Headline indicators shown as KPI cards, in this order when the engine has them.
@@ -342,7 +343,7 @@ def _dashboard_context(request, *, territory, period, breakdown, selected, publi
         "breakdown_label": breakdown_label(breakdown) if breakdown else "", "selected": selected,
         "selected_result": sel, "kpis": kpis, "breakdown_block": breakdown_block, "map_block": map_block,
         "rankings": rankings, "sex_block": sex_block, "table": table, "crumbs": crumbs, "public": public,
-        "threshold": getattr(settings, "SIEE_DISCLOSURE_THRESHOLD", 5),
+        "threshold": threshold_from_settings(),
         "children": [{"code": c.code, "name": c.display_name(), "href": url_for(ref(c), **keep)}
                      for c in territory.children.order_by("name")] if public else [],
     }
@@ -482,7 +483,7 @@ def _indicator_context(request, *, info, territory, period, public: bool) -> dic
         "period_label": period_label(period), "total": total, "total_text": charts.result_text(total),
         "series_svg": mark_safe(series_svg), "series_rows": series_rows, "externals": externals,
         "breakdown": breakdown, "dims": [(d, breakdown_label(d)) for d in dims], "breakdown_fig": block, "public": public,
-        "threshold": getattr(settings, "SIEE_DISCLOSURE_THRESHOLD", 5),
+        "threshold": threshold_from_settings(),
     }
 
 
