@@ -43,3 +43,15 @@ def test_enterprise_demo(demo_population):
     assert EventContact.objects.filter(is_deal=True).count() == counts["event_deals"] == 4
     assert demo.generate(seed=3) == {"initiatives": 0, "skipped": "ya existen"}
     assert BusinessInitiative.objects.count() == 40
+
+
+def test_demo_adviser_has_a_worklist(demo_population):
+    from siee.core.models import User
+    from siee.core.services import ensure_demo_admin
+
+    ensure_demo_admin()
+    demo.generate(seed=3)
+    adviser = User.objects.get(username="asesora")
+    assert adviser.role == "business_adviser"
+    mine = BusinessInitiative.objects.filter(adviser=adviser).count()
+    assert 0 < mine < BusinessInitiative.objects.count()

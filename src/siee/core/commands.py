@@ -77,6 +77,7 @@ def cmd_setup(args) -> int:
     print(f"SIEE listo. Abra {args.url} e ingrese con:")
     print(f"  usuario: {username}")
     print(f"  contraseña: {password}" + ("" if created else " (ya existía)"))
+    print("  (con la misma contraseña: orientadora, gestor, asesora, analista, admin_agencia)")
     return 0
 
 

@@ -108,7 +108,8 @@ def ensure_demo_admin() -> tuple[str, str, bool]:
     user.set_password(DEMO_ADMIN_PASSWORD)
     user.save()
     for username, role in (("orientadora", Role.COUNSELLOR), ("gestor", Role.INTERMEDIATION_OFFICER),
-                           ("analista", Role.ANALYST), ("admin_agencia", Role.AGENCY_ADMIN)):
+                           ("analista", Role.ANALYST), ("admin_agencia", Role.AGENCY_ADMIN),
+                           ("asesora", Role.BUSINESS_ADVISER)):
         if not User.objects.filter(username=username).exists():
             u = User(username=username, role=role, organization=org)
             u.set_password(DEMO_ADMIN_PASSWORD)

@@ -236,5 +236,12 @@ def generate(*, seed: int, progress: bool = False) -> dict:
         services.refer_to_entrepreneurship(actor=None, person_id=pid, reason="Interés en emprender (demo)")
     for pid in owners[n_init + 8:n_init + 10]:
         services.refer_to_employment(actor=None, person_id=pid, reason="Prefiere buscar empleo (demo)")
+    # the demo business adviser ("asesora") follows two initiatives in three: her worklist is not empty
+    from siee.core.models import User
+
+    adviser = User.objects.filter(username="asesora", is_active=True).first()
+    if adviser is not None:
+        mine = [ini.pk for k, ini in enumerate(initiatives) if k % 3 != 2]
+        BusinessInitiative.objects.filter(pk__in=mine, adviser__isnull=True).update(adviser=adviser)
     counts["seconds"] = round(time.perf_counter() - started, 1)
     return counts
