@@ -5,6 +5,8 @@ Only data that the employer publishes goes in: no contact person, no phone, no e
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from siee.employers.models import ContractType
 
 PART_TIME_BELOW_HOURS = 36  # fewer hours per week than this is part-time
@@ -42,7 +44,7 @@ def vacancy_jobposting(vacancy, *, base_url: str = "", url: str | None = None) -
         "title": vacancy.title,
         "description": vacancy.description or vacancy.title,
         "identifier": {"@type": "PropertyValue", "name": employer.name, "value": vacancy.code},
-        "datePosted": vacancy.created_at.date().isoformat(),
+        "datePosted": timezone.localdate(vacancy.created_at).isoformat(),
         "employmentType": employment_type(vacancy.contract_type, vacancy.hours_per_week),
         "hiringOrganization": {"@type": "Organization", "name": employer.name},
         "jobLocation": {
