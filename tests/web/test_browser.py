@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from siee.employers.models import Vacancy
 from siee.people.models import Experience, Person
@@ -161,7 +162,7 @@ def test_done_when_scenario_through_the_browser(live_server, live_actors, page, 
     posting = json.loads(anon.locator('script[type="application/ld+json"]').text_content())
     assert posting["@type"] == "JobPosting"
     assert posting["title"] == "Cocinero"
-    assert posting["datePosted"] == vacancy.created_at.date().isoformat()
+    assert posting["datePosted"] == timezone.localdate(vacancy.created_at).isoformat()
     assert posting["employmentType"] == ["FULL_TIME", "TEMPORARY"]
     assert posting["jobLocation"]["address"]["addressRegion"] == "Santander"
     assert posting["hiringOrganization"]["name"] == "Restaurante La Mazorca SAS"

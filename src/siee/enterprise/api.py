@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -202,7 +203,7 @@ def catalog_search(request, q: str = Query("", max_length=200), territory: str |
     if territory:
         t = find_territory(territory)
         if t is None:
-            raise ValidationFailed(f"Territorio desconocido: {territory}", field="territory")
+            raise ValidationFailed(_("Territorio desconocido: «%(c)s».") % {"c": territory}, field="territory")
         territory_ids = territory_subtree_ids([t])
     sector_id = None
     if sector:
@@ -210,7 +211,7 @@ def catalog_search(request, q: str = Query("", max_length=200), territory: str |
 
         s = Sector.objects.filter(code=sector).first()
         if s is None:
-            raise ValidationFailed(f"Sector CIIU desconocido: {sector}", field="sector")
+            raise ValidationFailed(_("Sector CIIU desconocido: «%(c)s».") % {"c": sector}, field="sector")
         sector_id = s.pk
     return catalog.search(q, territory_ids=territory_ids, sector_id=sector_id, limit=limit, offset=offset)
 

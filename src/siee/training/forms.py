@@ -51,8 +51,8 @@ class CourseForm(SieeFormMixin, forms.Form):
 
 class CohortForm(SieeFormMixin, forms.Form):
     name = forms.CharField(label=_("Nombre de la cohorte"), max_length=120)
-    start_date = forms.DateField(label=_("Inicio"), widget=DateInput())
-    end_date = forms.DateField(label=_("Fin"), widget=DateInput())
+    start_date = forms.DateField(label=_("Fecha de inicio"), widget=DateInput())
+    end_date = forms.DateField(label=_("Fecha de fin"), widget=DateInput())
     seats = forms.IntegerField(label=_("Cupos (vacío: los del curso)"), min_value=1, max_value=10_000, required=False)
     sessions = forms.IntegerField(label=_("Sesiones semanales desde el inicio"), min_value=0, max_value=100, initial=4)
     contract_id = forms.ChoiceField(label=_("Contrato con pago por resultados"), required=False)

@@ -11,10 +11,11 @@ import datetime as dt
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from siee.observatory.facts import MeasureSpec
 
-CATEGORY = _("Formación")
+CATEGORY = pgettext_lazy("training", "Formación")
 STARTED = ("enrolled", "completed", "dropped")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from siee.core.models import Role
 
@@ -16,7 +17,7 @@ _NAV = [
     ("employers:vacancies", _("Vacantes"), "personal_data"),
     ("web:import", _("Importar"), "personal_data"),
     ("intermediation:follow_ups", _("Seguimientos"), "personal_data"),
-    ("training:courses", _("Formación"), "personal_data"),
+    ("training:courses", pgettext_lazy("training", "Formación"), "personal_data"),
     ("enterprise:initiatives", _("Emprendimiento"), "personal_data"),
     ("people:me", _("Mi perfil"), "job_seeker"),
     ("employers:mine", _("Mis vacantes"), "employer"),
