@@ -2,7 +2,7 @@
 
     siee indicators list [--json]
     siee indicators compute --territory CODE --period 2026Q3 [--breakdown sex,territory] [--json] [--no-disclosure]
-    siee indicators refresh
+    siee indicators refresh [--full] [--months N]
     siee indicators define FILE.json [--check] [--replace]
     siee series import FILE.csv --code CODE --name NAME [--territory CODE] [--unit U] [--source S]
     siee series list [--json]
@@ -42,7 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--json", action="store_true", help="salida JSON")
     c.set_defaults(func=cmd_compute)
 
-    c = isub.add_parser("refresh", help="Reconstruye las tablas agregadas (hechos) a partir de los datos.")
+    c = isub.add_parser("refresh", help="Actualiza las tablas agregadas (hechos) a partir de los datos.",
+                        description="Sin --full reconstruye solo los meses que pueden haber cambiado: los últimos "
+                                    "--months meses y los de los registros añadidos o modificados desde la última "
+                                    "actualización. Con --full reconstruye todo (tarea nocturna).")
+    c.add_argument("--full", action="store_true", help="reconstruir todos los meses de todas las medidas")
+    c.add_argument("--months", type=int, default=0, metavar="N",
+                   help="meses recientes que se reconstruyen siempre (por defecto 2: el actual y el anterior)")
     c.set_defaults(func=cmd_refresh)
 
     c = isub.add_parser("define", help="Valida y guarda un indicador definido en un archivo JSON.",
@@ -210,7 +216,10 @@ def cmd_refresh(args) -> int:
 
     ensure_database()
     started = time.perf_counter()
-    written = refresh(progress=True)
+    if args.months < 0:
+        print("Error: --months debe ser positivo.", file=sys.stderr)
+        return 2
+    written = refresh(full=args.full, months=args.months or None, progress=True)
     print(f"Agregadas {len(written)} medidas ({sum(written.values())} filas) en {time.perf_counter() - started:.1f} s")
     return 0
 

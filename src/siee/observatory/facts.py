@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, Count, F, Max, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, DateTimeField, F, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
 from django.utils import timezone
 
@@ -50,6 +50,9 @@ class MeasureSpec:
     unit: str = ""
     rows: Callable[[], Iterable[dict]] | None = None  # fully custom source: yields fact dicts (see FACT_KEY)
     dimension_list: tuple[str, ...] | None = None  # for `rows` sources: the dimensions they fill
+    # Path to a "last modified" timestamp of the record (default: the model's own `updated_at` when it has one):
+    # the incremental refresh rebuilds the months of records modified since the last refresh.
+    changed: str | None = None
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -82,6 +85,45 @@ class MeasureSpec:
         model = self.model_class()
         top = model.objects.aggregate(m=Max("pk"))["m"]
         return f"{self.model}:{top or 0}"
+
+    def changed_path(self) -> str | None:
+        if self.changed or self.rows is not None:
+            return self.changed
+        try:
+            self.model_class()._meta.get_field("updated_at")
+        except Exception:  # noqa: BLE001 - FieldDoesNotExist: the model keeps no modification time
+            return None
+        return "updated_at"
+
+    def earliest_month(self, *, after_pk: int | None = None, changed_since: dt.datetime | None = None) -> dt.date | None:
+        """First month holding a record added after primary key `after_pk` (an indexed range) or modified since
+        `changed_since` (through `changed_path`): the oldest month whose facts those records can alter."""
+        if self.rows is not None:
+            return None
+        cond = Q()
+        if after_pk is not None:
+            cond |= Q(pk__gt=after_pk)
+        path = self.changed_path()
+        if changed_since is not None and path:
+            cond |= Q(**{f"{path}__gte": changed_since})
+        if not cond:
+            return None
+        # Not the measure's own filters: a modified record that left them (an active person now employed) changes
+        # the facts of its month as much as one that entered them.
+        first = self.model_class().objects.filter(cond).aggregate(m=Min(self.date))["m"]
+        return None if first is None else _month(first)
+
+    def since_filter(self, since: dt.date) -> Q:
+        """Records whose month is `since` or later (the month start, in the configured time zone)."""
+        model = self.model_class()
+        for part in self.date.split("__"):
+            field = model._meta.get_field(part)
+            if field.is_relation:
+                model = field.related_model
+        bound: object = since
+        if isinstance(field, DateTimeField):
+            bound = timezone.make_aware(dt.datetime.combine(since, dt.time()))
+        return Q(**{f"{self.date}__gte": bound})
 
     # --- aggregation -------------------------------------------------------------------------------------
     def queryset(self):
@@ -118,10 +160,11 @@ class MeasureSpec:
             exprs["_" + name] = F(path) if isinstance(path, str) else path
         return exprs
 
-    def fact_rows(self) -> Iterable[dict]:
-        """Aggregated fact dicts (keys FACT_KEY + count, total), merged across the SQL groups."""
+    def fact_rows(self, since: dt.date | None = None) -> Iterable[dict]:
+        """Aggregated fact dicts (keys FACT_KEY + count, total), merged across the SQL groups; with `since`, only
+        the months from `since` on."""
         if self.rows is not None:
-            yield from _merge(self.rows())
+            yield from _merge(r for r in self.rows() if since is None or (r.get("month") and r["month"] >= since))
             return
         # Annotation names carry a prefix so they never clash with the model's own fields (Person.sex...).
         exprs = {"f" + name: expr for name, expr in self.expressions().items()}
@@ -129,7 +172,10 @@ class MeasureSpec:
         aggs = {"f_count": Count("pk")}
         if self.value:
             aggs["f_total"] = Sum(self.value)
-        qs = self.queryset().annotate(**exprs).values(*names).annotate(**aggs).order_by()
+        qs = self.queryset()
+        if since is not None:
+            qs = qs.filter(self.since_filter(since))
+        qs = qs.annotate(**exprs).values(*names).annotate(**aggs).order_by()
         rows = ({k[1:]: v for k, v in row.items()} for row in qs.iterator(chunk_size=20000))
         yield from _merge(self._convert(row) for row in rows)
 
@@ -255,13 +301,16 @@ def builtin_measures() -> list[MeasureSpec]:
                     **placed),
         MeasureSpec("skill_demand", "Habilidades pedidas por las vacantes publicadas", "employers.VacancySkill",
                     "vacancy__created_at", "vacancy__municipality_id", job=_job("vacancy__"),
-                    exclude={"vacancy__status": "draft"}, item="skill_id", item_label=_skill_labels, unit="vacantes"),
+                    exclude={"vacancy__status": "draft"}, item="skill_id", item_label=_skill_labels, unit="vacantes",
+                    changed="vacancy__updated_at"),
         MeasureSpec("skill_demand_open", "Habilidades pedidas por las vacantes abiertas", "employers.VacancySkill",
                     "vacancy__created_at", "vacancy__municipality_id", job=_job("vacancy__"),
-                    filter={"vacancy__status": "open"}, item="skill_id", item_label=_skill_labels, unit="vacantes"),
+                    filter={"vacancy__status": "open"}, item="skill_id", item_label=_skill_labels, unit="vacantes",
+                    changed="vacancy__updated_at"),
         MeasureSpec("skill_supply_active", "Habilidades de las personas activas", "people.PersonSkill",
                     "person__registered_at", "person__municipality_id", person="person__",
-                    filter={"person__status": "active"}, item="skill_id", item_label=_skill_labels, unit="personas"),
+                    filter={"person__status": "active"}, item="skill_id", item_label=_skill_labels, unit="personas",
+                    changed="person__updated_at"),
     ]
     for months in (3, 6, 12):
         base = dict(model="intermediation.FollowUp", date="due_date", territory="placement__person__municipality_id",
@@ -287,11 +336,14 @@ def _skill_labels(ids: list[str]) -> dict[str, str]:
 # --- refresh ---------------------------------------------------------------------------------------------
 
 _INSERT_NAMES = ("measure",) + FACT_KEY + ("count", "total")
+RECENT_MONTHS = 2  # incremental refresh: the current and previous month are always rebuilt
 
 
-def refresh_facts(measures: Iterable[MeasureSpec] | None = None, *, progress: bool = False) -> dict[str, int]:
+def refresh_facts(measures: Iterable[MeasureSpec] | None = None, *, progress: bool = False,
+                  since: dt.date | dict[str, dt.date | None] | None = None) -> dict[str, int]:
     """Rebuild the facts of the given measures (all registered ones by default). Idempotent; each measure is
-    replaced atomically. Returns rows written per measure."""
+    replaced atomically. With `since` (a month, or {measure code: month or None}) only the facts of that month
+    and later are replaced (None = the whole measure). Returns rows written per measure."""
     from siee.core.imports import insert_rows
     from siee.observatory.models import FactFillState, ObservatoryFact
     from siee.observatory.registry import all_measures
@@ -300,25 +352,103 @@ def refresh_facts(measures: Iterable[MeasureSpec] | None = None, *, progress: bo
     written: dict[str, int] = {}
     for spec in specs:
         started = time.perf_counter()
+        as_of = timezone.now()  # records modified after this moment are picked up by the next refresh
+        first = since.get(spec.code) if isinstance(since, dict) else since
+        first = first.replace(day=1) if first is not None else None
         fingerprint = spec.fingerprint()
-        rows = [(spec.code,) + tuple(r[k] for k in FACT_KEY) + (r["count"], r["total"]) for r in spec.fact_rows()]
+        rows = [(spec.code,) + tuple(r[k] for k in FACT_KEY) + (r["count"], r["total"])
+                for r in spec.fact_rows(since=first)]
         try:
-            FactFillState.objects.get_or_create(measure=spec.code, defaults={"refreshed_at": timezone.now()})
+            FactFillState.objects.get_or_create(measure=spec.code, defaults={"refreshed_at": as_of})
         except IntegrityError:  # another process created it at the same moment
             pass
         with transaction.atomic():
             # The fill-state row is the measure's lock: two concurrent refreshes of one measure run one after the
             # other instead of both deleting and both inserting (PostgreSQL; SQLite serializes writers anyway).
             state = FactFillState.objects.select_for_update().get(measure=spec.code)
-            ObservatoryFact.objects.filter(measure=spec.code).delete()
+            old = ObservatoryFact.objects.filter(measure=spec.code)
+            if first is not None:
+                old = old.filter(month__gte=first)
+            deleted, _detail = old.delete()
             insert_rows(ObservatoryFact, _INSERT_NAMES, rows)
-            state.fingerprint, state.refreshed_at, state.rows = fingerprint, timezone.now(), len(rows)
+            kept = state.rows - deleted if first is not None else 0
+            state.fingerprint, state.refreshed_at, state.rows = fingerprint, as_of, max(0, kept) + len(rows)
             state.seconds = time.perf_counter() - started
             state.save()
         written[spec.code] = len(rows)
         if progress:
-            print(f"  {spec.code}: {len(rows)} filas agregadas ({time.perf_counter() - started:.1f} s)")
+            what = "" if first is None else f" desde {first:%Y-%m}"
+            print(f"  {spec.code}{what}: {len(rows)} filas agregadas ({time.perf_counter() - started:.1f} s)")
     return written
+
+
+def _top_pk(fingerprint: str) -> int | None:
+    try:
+        return int(fingerprint.rsplit(":", 1)[1])
+    except (IndexError, ValueError):
+        return None
+
+
+def recent_start(today: dt.date | None = None, months: int = RECENT_MONTHS) -> dt.date:
+    """First day of the oldest of the last `months` months (the current month counts)."""
+    today = today or timezone.localdate()
+    index = today.year * 12 + today.month - 1 - max(1, months) + 1
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def plan_incremental(specs: Iterable[MeasureSpec], *, only_stale: bool, months: int = RECENT_MONTHS,
+                     modified: bool = False, today: dt.date | None = None) -> dict[str, dt.date | None]:
+    """{measure: first month to rebuild, or None for the whole measure} of an incremental refresh.
+
+    A measure never aggregated, or whose source lost its newest rows (deletions), is rebuilt whole. Otherwise
+    from the earliest of: the first of the last `months` months (status changes of recent records), the first
+    month of the records added since (primary keys above the stored fingerprint: an indexed range) and, with
+    `modified`, of the records modified since the last refresh (`updated_at`, an unindexed scan: CLI only).
+    With `only_stale` (request time) measures whose source gained no row are left alone."""
+    from siee.observatory.models import FactFillState
+
+    specs = list(specs)
+    states = {s.measure: s for s in FactFillState.objects.filter(measure__in=[s.code for s in specs])}
+    fingerprints: dict[str, str] = {}
+    window = recent_start(today, months)
+    plan: dict[str, dt.date | None] = {}
+    for spec in specs:
+        state = states.get(spec.code)
+        if spec.rows is not None:  # custom sources have no fingerprint: rebuilt by the CLI, never at request time
+            if state is None or not only_stale:
+                plan[spec.code] = None
+            continue
+        if spec.model not in fingerprints:
+            fingerprints[spec.model] = spec.fingerprint()
+        new = fingerprints[spec.model]
+        if state is None:
+            plan[spec.code] = None
+            continue
+        if only_stale and state.fingerprint == new:
+            continue
+        old_top, new_top = _top_pk(state.fingerprint), _top_pk(new)
+        if old_top is None or new_top is None or new_top < old_top:
+            plan[spec.code] = None  # rows were deleted: their months are unknown
+            continue
+        first = window
+        touched = spec.earliest_month(after_pk=old_top if new_top > old_top else None,
+                                      changed_since=state.refreshed_at if modified else None)
+        if touched is not None and touched < first:
+            first = touched
+        plan[spec.code] = first
+    return plan
+
+
+def refresh_incremental(measures: Iterable[MeasureSpec] | None = None, *, only_stale: bool = False,
+                        months: int = RECENT_MONTHS, modified: bool = True, progress: bool = False) -> dict[str, int]:
+    """Rebuild only the months that can have changed (see `plan_incremental`). Same facts as a full rebuild when
+    older records were neither modified nor deleted (the nightly `siee indicators refresh --full` covers that)."""
+    from siee.observatory.registry import all_measures
+
+    specs = list(measures) if measures is not None else list(all_measures().values())
+    plan = plan_incremental(specs, only_stale=only_stale, months=months, modified=modified)
+    todo = [s for s in specs if s.code in plan]
+    return refresh_facts(todo, since=plan, progress=progress) if todo else {}
 
 
 def stale_measures(specs: Iterable[MeasureSpec]) -> list[MeasureSpec]:

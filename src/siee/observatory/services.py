@@ -213,16 +213,17 @@ def _build_area(territory) -> _Area:
 # --- computation ------------------------------------------------------------------------------------------
 
 def _auto_refresh(defs: Iterable[engine.Definition]) -> None:
-    from siee.observatory.facts import refresh_facts, stale_measures
+    """Request-time freshness: measures whose source table gained rows since their last refresh get their recent
+    months (and the months of the new rows) rebuilt, never the whole history; a measure never aggregated is built
+    whole. Modified older records wait for the nightly full rebuild (docs/observatory-engine.md)."""
+    from siee.observatory.facts import refresh_incremental
     from siee.observatory.registry import all_measures
 
     if not getattr(settings, "SIEE_OBSERVATORY_AUTO_REFRESH", True):
         return
     measures = all_measures()
     needed = {o.measure for d in defs for o in d.operands()}
-    stale = stale_measures(measures[m] for m in sorted(needed) if m in measures)
-    if stale:
-        refresh_facts(stale)
+    refresh_incremental([measures[m] for m in sorted(needed) if m in measures], only_stale=True, modified=False)
 
 
 class _Computer:
@@ -475,11 +476,15 @@ def series(code: str, *, territory, periods: list, disclosure: bool = True) -> l
     return [_Computer([d], territory, resolve_period(p), disclosure_on=disclosure, area=area).result(d) for p in periods]
 
 
-def refresh(*, progress: bool = False) -> dict[str, int]:
-    """Rebuild every measure's facts (CLI `siee indicators refresh`, demo, after imports)."""
-    from siee.observatory.facts import refresh_facts
+def refresh(*, full: bool = True, months: int | None = None, progress: bool = False) -> dict[str, int]:
+    """Rebuild every measure's facts (`full`: demo, nightly `siee indicators refresh --full`), or only the months
+    that can have changed: the last `months` months plus those of records added or modified since the last
+    refresh (`siee indicators refresh`)."""
+    from siee.observatory.facts import RECENT_MONTHS, refresh_facts, refresh_incremental
 
-    return refresh_facts(progress=progress)
+    if full:
+        return refresh_facts(progress=progress)
+    return refresh_incremental(months=months or RECENT_MONTHS, modified=True, progress=progress)
 
 
 # --- scoping ----------------------------------------------------------------------------------------------
