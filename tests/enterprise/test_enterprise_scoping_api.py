@@ -50,7 +50,7 @@ def test_api_public_search_needs_no_token_and_checks_the_territory(published):
     assert [(x["initiative"], x["product"], x["price"]) for x in r.json()] == [
         ("Panadería Dulce Hogar", "Pan aliñado", "COP 2.500")]
     r = Api(None).get("/enterprise/catalog/search", q="pan", territory="99999")
-    assert r.status_code == 422 and r.json()["errors"] == {"territory": ["Territorio desconocido: 99999"]}
+    assert r.status_code == 422 and r.json()["errors"] == {"territory": ["Territorio desconocido: «99999»."]}
 
 
 def test_api_initiatives_are_scoped_and_errors_have_the_shared_shape(actors, adviser, bakery, owner):

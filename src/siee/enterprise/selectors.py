@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +16,7 @@ from siee.enterprise.models import (
     AgreedTask,
     BusinessEvent,
     BusinessInitiative,
+    GrantApplication,
     GrantCall,
     ProcurementNeed,
     Stage,
@@ -99,6 +100,59 @@ def calls_for(user) -> QuerySet[GrantCall]:
     if scope is not None and user.organization_id:
         qs = qs.filter(Q(organization_id=user.organization_id) | Q(organization__isnull=True))
     return qs
+
+
+def get_call_for(user, call_id) -> GrantCall:
+    _require_staff(user)
+    try:
+        obj = calls_for(user).filter(pk=int(call_id)).first()
+    except (TypeError, ValueError, OverflowError):
+        obj = None
+    if obj is None:
+        _not_found(user, GrantCall, call_id, _("Convocatoria no encontrada."))
+    return obj
+
+
+def applications_for(user, call: GrantCall) -> QuerySet[GrantApplication]:
+    """A call's applications from initiatives of the user's territories, best score first."""
+    return (GrantApplication.objects.filter(call=call, initiative__in=initiatives_for(user).values("pk"))
+            .select_related("initiative", "initiative__owner", "initiative__municipality", "award")
+            .order_by(F("score").desc(nulls_last=True), "id"))
+
+
+def get_application_for(user, application_id) -> GrantApplication:
+    _require_staff(user)
+    try:
+        pk = int(application_id)
+        obj = (GrantApplication.objects.select_related("call", "initiative", "initiative__owner")
+               .filter(pk=pk, call__in=calls_for(user), initiative__in=initiatives_for(user).values("pk")).first())
+    except (TypeError, ValueError, OverflowError):
+        obj = None
+    if obj is None:
+        _not_found(user, GrantApplication, application_id, _("Postulación no encontrada."))
+    return obj
+
+
+def get_event_for(user, event_id) -> BusinessEvent:
+    _require_staff(user)
+    try:
+        obj = events_for(user).filter(pk=int(event_id)).first()
+    except (TypeError, ValueError, OverflowError):
+        obj = None
+    if obj is None:
+        _not_found(user, BusinessEvent, event_id, _("Evento no encontrado."))
+    return obj
+
+
+def due_follow_ups(initiative: BusinessInitiative, *, today: dt.date | None = None) -> list[SurvivalFollowUp]:
+    """Survival follow-ups not yet recorded whose date is past or within the next 30 days (the worklist's window)."""
+    today = today or timezone.localdate()
+    return list(initiative.survival_follow_ups.filter(done_on__isnull=True, due_on__lte=today + dt.timedelta(days=30)))
+
+
+def initiatives_of_person(user, person) -> QuerySet[BusinessInitiative]:
+    """Initiatives (of the user's territories) the person owns or is a team member of."""
+    return initiatives_for(user).filter(Q(owner=person) | Q(members__person=person)).distinct()
 
 
 def events_for(user) -> QuerySet[BusinessEvent]:

@@ -37,6 +37,7 @@ from siee.enterprise.models import (
     Criterion,
     Diagnosis,
     EventContact,
+    EventKind,
     EventParticipant,
     GrantApplication,
     GrantCall,
@@ -167,14 +168,17 @@ def _sector(code, field: str = "sector"):
     return s
 
 
-def _check_territory_scope(actor, territory) -> None:
+def _check_territory_scope(actor, territory, field: str = "municipality_code") -> None:
     from siee.core.selectors import scope_territory_ids
 
     if actor is None:
         return
     scope = scope_territory_ids(actor)
     if scope is not None and territory.pk not in scope:
-        raise ValidationFailed(_("El municipio está fuera de los territorios de su organización."), field="municipality_code")
+        if field == "municipality_code":
+            raise ValidationFailed(_("El municipio está fuera de los territorios de su organización."), field=field)
+        raise ValidationFailed(_("«%(t)s» está fuera de los territorios de su organización.") % {"t": territory.name},
+                               field=field)
 
 
 # --- initiatives -------------------------------------------------------------------------------------------
@@ -432,32 +436,148 @@ def record_diagnosis(*, actor, initiative_id, answers: dict, questionnaire_id: i
 
 # --- seed capital ------------------------------------------------------------------------------------------
 
-def create_call(*, actor, data: dict, criteria: list[dict], territory_codes: list[str] = ()) -> GrantCall:
+def _require_call_manager(actor) -> None:
     if actor is not None and not actor.is_agency_admin and actor.role != "business_adviser":
-        raise PermissionDenied(_("Su rol no permite crear convocatorias."))
+        raise PermissionDenied(_("Su rol no permite crear ni modificar convocatorias."))
+
+
+def _criteria_values(criteria: list[dict]) -> list[tuple[str, float, float]]:
+    """(name, weight, max score) of each committee criterion; names unique, weights and maxima positive."""
     if not criteria:
         raise ValidationFailed(_("La convocatoria necesita al menos un criterio de evaluación."), field="criteria")
+    out, seen = [], set()
     for c in criteria:
-        if float(c.get("weight", 0)) <= 0 or float(c.get("max_score", 5)) <= 0:
-            raise ValidationFailed(_("Los pesos y puntajes máximos deben ser positivos (%(c)s).") % {"c": c.get("name")},
+        name = str(c.get("name") or "").strip()
+        if not name:
+            raise ValidationFailed(_("Cada criterio de evaluación necesita un nombre."), field="criteria")
+        try:
+            weight, max_score = float(c.get("weight", 0)), float(c.get("max_score") or 5)
+        except (TypeError, ValueError):
+            raise ValidationFailed(_("El peso y el puntaje máximo de «%(c)s» deben ser números.") % {"c": name},
+                                   field="criteria") from None
+        if not (0 < weight < 1e6 and 0 < max_score < 1e6):
+            raise ValidationFailed(_("Los pesos y puntajes máximos deben ser positivos (%(c)s).") % {"c": name},
                                    field="criteria")
-    territories = [_territory(c, "territories") for c in territory_codes]
+        if name.casefold() in seen:
+            raise ValidationFailed(_("El criterio «%(c)s» está repetido.") % {"c": name}, field="criteria")
+        seen.add(name.casefold())
+        out.append((name, weight, max_score))
+    return out
+
+
+def _call_values(actor, data: dict, territory_codes) -> tuple[dict, list]:
+    """Validated fields of a call (shared by creation and edition) and its territories."""
+    name = str(data.get("name") or "").strip()
+    if not name:
+        raise ValidationFailed(_("La convocatoria necesita un nombre."), field="name")
+    territories = []
+    for code in territory_codes:
+        t = _territory(code, "territories")
+        _check_territory_scope(actor, t, field="territories")
+        territories.append(t)
     amount = parse_amount(data.get("amount_per_award"), field="amount_per_award", allow_none=False)
+    if amount <= 0:
+        raise ValidationFailed(_("El monto por beneficiario debe ser positivo."), field="amount_per_award")
     budget = parse_amount(data.get("budget"), field="budget", allow_none=False)
-    if data["closes_on"] < data["opens_on"]:
+    if budget < amount:
+        raise ValidationFailed(_("El presupuesto (%(b)s) no alcanza para un solo beneficiario (%(a)s).")
+                               % {"b": budget, "a": amount}, field="budget")
+    opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
+    if not opens_on:
+        raise ValidationFailed(_("Indique la fecha de apertura."), field="opens_on")
+    if not closes_on:
+        raise ValidationFailed(_("Indique la fecha de cierre."), field="closes_on")
+    if closes_on < opens_on:
         raise ValidationFailed(_("La fecha de cierre es anterior a la de apertura."), field="closes_on")
+    min_stage = int(data["min_stage"]) if data.get("min_stage") not in (None, "") else None
+    if min_stage is not None and min_stage not in Stage.values:
+        raise ValidationFailed(_("Etapa desconocida."), field="min_stage")
+    try:
+        min_score = float(data.get("min_score") if data.get("min_score") not in (None, "") else 60.0)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("«%(v)s» no es un número.") % {"v": data.get("min_score")}, field="min_score") from None
+    if not 0 <= min_score <= 100:
+        raise ValidationFailed(_("El puntaje mínimo va de 0 a 100."), field="min_score")
+    values = {"name": name, "opens_on": opens_on, "closes_on": closes_on, "amount_per_award": amount, "budget": budget,
+              "currency": data.get("currency") or "COP", "min_stage": min_stage,
+              "required_course": str(data.get("required_course") or "").strip(),
+              "require_registered": bool(data.get("require_registered")), "min_score": min_score}
+    return values, territories
+
+
+def create_call(*, actor, data: dict, criteria: list[dict], territory_codes: list[str] = ()) -> GrantCall:
+    """A seed-capital call: eligibility rules (dates, minimum stage, territories, formalization, completed
+    training), committee criteria with weights, amount per award and budget."""
+    _require_call_manager(actor)
+    crits = _criteria_values(criteria)
+    values, territories = _call_values(actor, data, territory_codes)
     with transaction.atomic():
-        call = GrantCall.objects.create(
-            name=data["name"], organization=getattr(actor, "organization", None) or data.get("organization"),
-            opens_on=data["opens_on"], closes_on=data["closes_on"], amount_per_award=amount, budget=budget,
-            currency=data.get("currency", "COP"), min_stage=data.get("min_stage"),
-            required_course=data.get("required_course", ""), require_registered=bool(data.get("require_registered")),
-            min_score=float(data.get("min_score", 60.0)))
+        call = GrantCall.objects.create(organization=getattr(actor, "organization", None) or data.get("organization"),
+                                        **values)
         call.territories.set(territories)
-        for c in criteria:
-            Criterion.objects.create(call=call, name=c["name"], weight=float(c["weight"]), max_score=float(c.get("max_score", 5)))
+        for name, weight, max_score in crits:
+            Criterion.objects.create(call=call, name=name, weight=weight, max_score=max_score)
         audit.record(actor=actor, action=AuditAction.CREATE, obj=call)
     return call
+
+
+def _call_for_update(actor, call_id) -> GrantCall:
+    _require_call_manager(actor)
+    if actor is None:
+        call = GrantCall.objects.filter(pk=call_id).first()
+        if call is None:
+            raise OutOfScope(_("Convocatoria no encontrada."), field="call")
+        return call
+    from siee.core.selectors import scope_territory_ids
+    from siee.enterprise.selectors import get_call_for
+
+    call = get_call_for(actor, call_id)
+    if scope_territory_ids(actor) is not None and call.organization_id != actor.organization_id:
+        raise PermissionDenied(_("Solo la organización que abrió la convocatoria puede modificarla."))
+    return call
+
+
+def update_call(*, actor, call_id, data: dict, criteria: list[dict], territory_codes: list[str] = ()) -> GrantCall:
+    """Edit a call. The budget cannot drop below what is already awarded, and the committee criteria cannot change
+    once a committee member has scored (the scores would no longer mean the same). Applications already submitted
+    keep the eligibility checked when they applied; the new rules apply to new applications."""
+    call = _call_for_update(actor, call_id)
+    crits = _criteria_values(criteria)
+    values, territories = _call_values(actor, data, territory_codes)
+    awarded = Award.objects.filter(application__call=call).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    if values["budget"] < awarded:
+        raise ValidationFailed(_("El presupuesto no puede ser menor que lo ya adjudicado (%(a)s).") % {"a": awarded},
+                               field="budget")
+    current = [(c.name, c.weight, c.max_score) for c in call.criteria.all()]
+    criteria_changed = current != crits
+    if criteria_changed and CommitteeScore.objects.filter(application__call=call).exists():
+        raise ValidationFailed(_("Los criterios no se pueden cambiar: el comité ya calificó postulaciones."),
+                               field="criteria")
+    changed = [k for k, v in values.items() if getattr(call, k) != v]
+    old_territories = set(call.territories.values_list("pk", flat=True))
+    with transaction.atomic():
+        for k, v in values.items():
+            setattr(call, k, v)
+        call.save()
+        if old_territories != {t.pk for t in territories}:
+            call.territories.set(territories)
+            changed.append("territories")
+        if criteria_changed:
+            call.criteria.all().delete()
+            for name, weight, max_score in crits:
+                Criterion.objects.create(call=call, name=name, weight=weight, max_score=max_score)
+            changed.append("criteria")
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=call, fields=changed)
+    return call
+
+
+def call_budget(call: GrantCall) -> dict:
+    """Awarded, disbursed and remaining amounts of a call."""
+    awarded = Award.objects.filter(application__call=call).aggregate(s=Sum("amount"))["s"] or Decimal(0)
+    paid = (Tranche.objects.filter(award__application__call=call, status=TrancheStatus.PAID)
+            .aggregate(s=Sum("amount"))["s"] or Decimal(0))
+    return {"awarded": awarded, "paid": paid, "remaining": call.budget - awarded,
+            "awards": Award.objects.filter(application__call=call).count()}
 
 
 def training_completions(person_ids: list[int], course_code: str) -> set[int]:
@@ -686,6 +806,18 @@ def record_survival(*, actor, follow_up_id, operating: bool, jobs: int | None = 
     if fu is None:
         raise OutOfScope(_("Seguimiento no encontrado."), field="follow_up")
     ini = _initiative(actor, fu.initiative_id)
+    if fu.done_on is not None:
+        raise ValidationFailed(_("El seguimiento de %(n)d meses ya se registró el %(d)s.") % {"n": fu.months, "d": fu.done_on},
+                               field="follow_up")
+    if operating is None:
+        raise ValidationFailed(_("Indique si la iniciativa sigue operando."), field="operating")
+    if jobs is not None:
+        try:
+            jobs = int(jobs)
+        except (TypeError, ValueError):
+            raise ValidationFailed(_("«%(v)s» no es un número.") % {"v": jobs}, field="jobs") from None
+        if not 0 <= jobs <= 100_000:
+            raise ValidationFailed(_("El número de empleos no puede ser negativo."), field="jobs")
     sales = parse_amount(monthly_sales, field="monthly_sales")
     with transaction.atomic():
         fu.done_on, fu.operating, fu.jobs, fu.monthly_sales, fu.notes = on or timezone.localdate(), bool(operating), jobs, sales, notes
@@ -896,10 +1028,14 @@ def procurement_skill_demand(*, territory_ids: set[int] | None, start: dt.date, 
 
 def create_event(*, actor, name: str, date: dt.date, municipality_code: str, kind: str = "fair", place: str = "") -> BusinessEvent:
     _require_staff(actor)
-    municipality = _territory(municipality_code)
-    _check_territory_scope(actor, municipality)
     if not (name or "").strip():
         raise ValidationFailed(_("El evento necesita un nombre."), field="name")
+    if kind not in EventKind.values:
+        raise ValidationFailed(_("Tipo de evento desconocido: «%(k)s».") % {"k": kind}, field="kind")
+    if not date:
+        raise ValidationFailed(_("Indique la fecha del evento."), field="date")
+    municipality = _territory(municipality_code)
+    _check_territory_scope(actor, municipality)
     with transaction.atomic():
         event = BusinessEvent.objects.create(name=name.strip(), kind=kind, date=date, place=place, municipality=municipality,
                                              organization=getattr(actor, "organization", None))
@@ -908,58 +1044,100 @@ def create_event(*, actor, name: str, date: dt.date, municipality_code: str, kin
 
 
 def _event_obj(actor, event_id) -> BusinessEvent:
-    from siee.enterprise.selectors import events_for
+    from siee.enterprise.selectors import get_event_for
 
-    qs = events_for(actor) if actor else BusinessEvent.objects.all()
-    event = qs.filter(pk=event_id).first()
+    if actor is not None:
+        return get_event_for(actor, event_id)
+    event = BusinessEvent.objects.filter(pk=event_id).first()
     if event is None:
         raise OutOfScope(_("Evento no encontrado."), field="event")
     return event
 
 
+PARTICIPANT_FIELD = {ParticipantRole.EXHIBITOR: "initiative_id", ParticipantRole.BUYER: "employer_id",
+                     ParticipantRole.VISITOR: "person_id"}
+
+
+def _employer(actor, employer_id, field: str = "employer_id"):
+    from siee.employers.models import Employer
+    from siee.employers.selectors import get_employer_for
+
+    if actor is not None:
+        try:
+            return get_employer_for(actor, employer_id)
+        except OutOfScope:
+            raise OutOfScope(_("Empleador no encontrado."), field=field) from None
+    employer = Employer.objects.filter(pk=employer_id).first()
+    if employer is None:
+        raise OutOfScope(_("Empleador no encontrado."), field=field)
+    return employer
+
+
 def add_participant(*, actor, event_id, role: str, initiative_id=None, employer_id=None, person_id=None,
                     attended: bool = False) -> EventParticipant:
+    """Register an exhibiting initiative, a buyer (employer) or a visitor (person, or a company's staff) at an
+    event, once each."""
     event = _event_obj(actor, event_id)
+    if role not in ParticipantRole.values:
+        raise ValidationFailed(_("Rol de participante desconocido: «%(r)s».") % {"r": role}, field="role")
+    given = [k for k, v in (("initiative_id", initiative_id), ("employer_id", employer_id), ("person_id", person_id)) if v]
+    if not given:
+        raise ValidationFailed(_("Indique quién participa como «%(r)s».") % {"r": ParticipantRole(role).label},
+                               field=PARTICIPANT_FIELD[role])
+    if len(given) > 1:
+        raise ValidationFailed(_("Un participante es una iniciativa, un comprador o una persona, con su rol."), field="role")
+    if (role == ParticipantRole.EXHIBITOR) != (given[0] == "initiative_id"):
+        raise ValidationFailed(_("Las iniciativas participan como expositoras, y los expositores son iniciativas."),
+                               field="role")
     ini = _initiative(actor, initiative_id) if initiative_id else None
     person = _person(actor, person_id) if person_id else None
-    employer = None
-    if employer_id:
-        from siee.employers.models import Employer
-        from siee.employers.selectors import get_employer_for
-
-        employer = get_employer_for(actor, employer_id) if actor else Employer.objects.get(pk=employer_id)
-    if role not in ParticipantRole.values or [ini, employer, person].count(None) != 2:
-        raise ValidationFailed(_("Un participante es una iniciativa, un comprador o una persona, con su rol."), field="role")
+    employer = _employer(actor, employer_id) if employer_id else None
+    who = {"initiative": ini} if ini else {"employer": employer} if employer else {"person": person}
+    if event.participants.filter(**who).exists():
+        raise ValidationFailed(_("«%(n)s» ya está inscrito en el evento.") % {"n": _participant_name(**who)},
+                               field=given[0])
     with transaction.atomic():
-        p = EventParticipant.objects.create(event=event, role=role, initiative=ini, employer=employer, person=person,
-                                            attended=attended)
+        p = EventParticipant.objects.create(event=event, role=role, attended=attended, **who)
         if ini:
             _event(ini, "event_participation", actor, event=event.name)
         audit.record(actor=actor, action=AuditAction.CREATE, obj=p)
     return p
 
 
-def mark_attendance(*, actor, participant_id, attended: bool = True) -> EventParticipant:
+def _participant_name(*, initiative=None, employer=None, person=None) -> str:
+    return initiative.name if initiative else employer.name if employer else person.full_name
+
+
+def mark_attendance(*, actor, participant_id, attended: bool = True, event_id=None) -> EventParticipant:
     p = EventParticipant.objects.filter(pk=participant_id).first()
-    if p is None:
+    if p is None or (event_id is not None and str(p.event_id) != str(event_id)):
         raise OutOfScope(_("Participante no encontrado."), field="participant")
     _event_obj(actor, p.event_id)
-    p.attended = attended
-    p.save(update_fields=["attended"])
-    audit.record(actor=actor, action=AuditAction.UPDATE, obj=p, fields=["attended"])
+    with transaction.atomic():
+        p.attended = attended
+        p.save(update_fields=["attended"])
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=p, fields=["attended"])
     return p
 
 
 def record_event_contact(*, actor, event_id, initiative_id, employer_id=None, person_id=None, is_deal: bool = False,
                          value=None, note: str = "") -> EventContact:
+    """A business contact (or a deal, with its value) made at the event between an initiative and a buyer or a
+    person; the buyer and the person are looked up in the actor's scope."""
     event = _event_obj(actor, event_id)
+    if not initiative_id:
+        raise ValidationFailed(_("Indique la iniciativa."), field="initiative_id")
     ini = _initiative(actor, initiative_id)
+    if employer_id and person_id:
+        raise ValidationFailed(_("El contacto es con un comprador o con una persona, no con ambos."), field="person_id")
+    employer = _employer(actor, employer_id) if employer_id else None
+    person = _person(actor, person_id) if person_id else None
     amount = parse_amount(value, field="value")
     if is_deal and amount is None:
         raise ValidationFailed(_("Indique el valor del negocio."), field="value")
     with transaction.atomic():
-        c = EventContact.objects.create(event=event, initiative=ini, employer_id=employer_id, person_id=person_id,
-                                        is_deal=is_deal, value=amount, note=note)
+        c = EventContact.objects.create(event=event, initiative=ini, employer=employer, person=person,
+                                        is_deal=is_deal, value=amount, note=(note or "").strip()[:300])
         _event(ini, "event_deal" if is_deal else "event_contact", actor, event=event.name,
                value=str(amount) if amount is not None else None)
         audit.record(actor=actor, action=AuditAction.CREATE, obj=c)
@@ -1006,3 +1184,49 @@ def route_of(person: Person) -> str:
     last = person.route_referrals.order_by("-at", "-id").first()
     return "entrepreneurship" if last and last.direction == RouteDirection.TO_ENTREPRENEURSHIP else "employment"
 
+
+
+def move_person_records(*, actor, keep: Person, merged: Person) -> dict:
+    """Part of merging two records of the same person (`siee.people.services.merge_people`, inside its
+    transaction): the merged record's initiatives (ownership and team memberships), route referrals and business
+    event participation move to the kept record, each moved initiative gets a timeline event, and nothing is lost.
+    A membership (or event registration) the kept record already had is kept, taking the owner's role when the
+    merged record owned the initiative. Returns counts of what moved."""
+    counts = {"owned": 0, "memberships": 0, "referrals": 0, "event_participations": 0, "event_contacts": 0}
+    owned = list(BusinessInitiative.objects.filter(owner=merged))
+    for ini in owned:
+        ini.owner = keep
+        ini.save(update_fields=["owner"])
+    counts["owned"] = len(owned)
+    touched = {ini.pk: ini for ini in owned}
+    owned_ids = set(touched)
+    for m in TeamMember.objects.filter(person=merged).select_related("initiative"):
+        existing = TeamMember.objects.filter(initiative_id=m.initiative_id, person=keep).first()
+        if existing is None:
+            m.person = keep
+            m.save(update_fields=["person"])
+        else:
+            if m.initiative_id in owned_ids or not existing.role:
+                existing.role = m.role or existing.role
+                existing.save(update_fields=["role"])
+            m.delete()
+        touched.setdefault(m.initiative_id, m.initiative)
+        counts["memberships"] += 1
+    for ini in touched.values():
+        _event(ini, "person_merged", actor, kept_id=keep.pk, merged_id=merged.pk, owner=ini.pk in owned_ids)
+        audit.record(actor=actor, action=AuditAction.UPDATE, obj=ini, fields=["owner"] if ini.pk in owned_ids else ["members"],
+                     detail={"merged_id": merged.pk, "kept_id": keep.pk})
+    counts["referrals"] = RouteReferral.objects.filter(person=merged).update(person=keep)
+    for p in EventParticipant.objects.filter(person=merged):
+        existing = EventParticipant.objects.filter(event_id=p.event_id, person=keep).first()
+        if existing is None:
+            p.person = keep
+            p.save(update_fields=["person"])
+        else:
+            if p.attended and not existing.attended:
+                existing.attended = True
+                existing.save(update_fields=["attended"])
+            p.delete()
+        counts["event_participations"] += 1
+    counts["event_contacts"] = EventContact.objects.filter(person=merged).update(person=keep)
+    return counts

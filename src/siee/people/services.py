@@ -338,6 +338,12 @@ def merge_people(*, actor, keep_id, merge_id) -> Person:
             ps.person = keep
             ps.save(update_fields=["person"])
     keep.desired_occupations.add(*other.desired_occupations.all())
+    from django.apps import apps
+
+    if apps.is_installed("siee.enterprise"):  # initiatives (owner, team), route referrals and fairs follow the person
+        from siee.enterprise.services import move_person_records
+
+        move_person_records(actor=actor, keep=keep, merged=other)
     other.status = PersonStatus.MERGED
     other.merged_into = keep
     other.save(update_fields=["status", "merged_into", "updated_at"])
