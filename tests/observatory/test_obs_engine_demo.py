@@ -40,3 +40,37 @@ def services_tz():
     from django.utils import timezone
 
     return timezone.get_current_timezone()
+
+
+def test_history_intensity_gives_a_denser_history_and_one_is_the_default(db, monkeypatch):
+    import datetime as dt
+
+    import pytest
+    from django.db import transaction
+
+    from siee.intermediation.demo import generate_history
+    from siee.intermediation.models import FollowUp, Placement
+
+    generate_demo(people=600, vacancies=60, seed=5)
+    today = dt.date(2026, 11, 23)
+
+    def run(**kwargs):
+        with transaction.atomic():
+            stats = generate_history(seed=5, today=today, **kwargs)
+            rows = (list(Referral.objects.order_by("pk").values_list("person_id", "vacancy_id", "status")),
+                    Placement.objects.count(), FollowUp.objects.count(), Application.objects.count())
+            transaction.set_rollback(True)
+        stats.pop("seconds")
+        return stats, rows
+
+    default, default_rows = run()
+    assert run(intensity=1) == (default, default_rows)  # intensity 1 is exactly the history of old
+    monkeypatch.setenv("SIEE_DEMO_HISTORY_INTENSITY", "4")
+    dense, dense_rows = run()
+    assert run(intensity=4) == (dense, dense_rows)  # the environment variable is the default
+    assert dense["referrals"] == len(dense_rows[0]) > 2.5 * default["referrals"]
+    assert dense["applications"] > 2.5 * default["applications"]
+    assert dense["placements"] >= default["placements"] and dense["follow_ups"] == 4 * dense["placements"]
+    monkeypatch.setenv("SIEE_DEMO_HISTORY_INTENSITY", "0")
+    with pytest.raises(ValueError):
+        generate_history(seed=5, today=today)

@@ -545,8 +545,10 @@ def _generate_employers_and_vacancies(n_vac, *, rng, seed, today, munis, muni_we
 
 
 def generate_demo(*, people: int, vacancies: int, seed: int, territory: str | None = None,
-                  progress: bool = False, history: bool = False) -> dict:
-    """Add a reproducible demo population. Returns counts: people, migrants, employers, vacancies, seconds."""
+                  progress: bool = False, history: bool = False, history_intensity: float | None = None) -> dict:
+    """Add a reproducible demo population. Returns counts: people, migrants, employers, vacancies, seconds.
+    `history_intensity` multiplies the candidates per vacancy of the intermediation history (default 1, or the
+    environment variable SIEE_DEMO_HISTORY_INTENSITY; see siee.intermediation.demo)."""
     from siee.core.services import demo_agency
 
     started = time.perf_counter()
@@ -571,7 +573,7 @@ def generate_demo(*, people: int, vacancies: int, seed: int, territory: str | No
     from siee.core import audit
     from siee.core.models import AuditAction
 
-    history_stats = _intermediation_history(seed, progress) if history else None
+    history_stats = _intermediation_history(seed, progress, history_intensity) if history else None
     extras = _demo_extras(seed, progress) if history else {}
     stats = {"people": people, "migrants": migrants, "employers": n_emp, "vacancies": n_vac, "territory": label,
              "organization": org.name, "seed": seed, "seconds": time.perf_counter() - started}
@@ -606,7 +608,7 @@ def _demo_extras(seed: int, progress: bool) -> dict:
     return results
 
 
-def _intermediation_history(seed: int, progress: bool) -> dict | None:
+def _intermediation_history(seed: int, progress: bool, intensity: float | None = None) -> dict | None:
     """Applications, referrals, feedback, placements and follow-ups over the last 24 months (issue 3). Guarded:
     the people, employers and vacancies above are already saved, and a failure here never breaks the demo."""
     import logging
@@ -614,7 +616,7 @@ def _intermediation_history(seed: int, progress: bool) -> dict | None:
     try:
         from siee.intermediation.demo import generate_history
 
-        result = generate_history(seed=seed, progress=progress)
+        result = generate_history(seed=seed, progress=progress, intensity=intensity)
     except Exception as exc:  # noqa: BLE001 - an optional extra of the demo
         logging.getLogger(__name__).warning("demo history skipped: %s", exc)
         return None
