@@ -6,11 +6,14 @@ with plain Django ORM aggregation queries over the source tables (the baseline),
     .venv/bin/python bench/observatory_dashboard.py --people 1000000 --vacancies 200000 \\
         --database-url postgresql://siee:siee@127.0.0.1:5432/siee_obsbench                          # PostgreSQL
 
-The database is built with `siee.core.demo.generate_demo(..., history=True)` (people, employers, vacancies,
-two years of applications, referrals, placements and follow-ups, plus what other apps' demos add) unless it
-already holds at least --people people (--rebuild forces a new one). Then: full refresh of the fact table
-(timed), one warm-up pass, and timed passes of the engine (whole dashboard via compute_all, and each indicator
-alone) and of the baseline. Prints per-indicator times, totals, the ratio, and checks the results are identical.
+The database is built with `siee.core.demo.generate_demo(..., history=True, history_intensity=N)` (people,
+employers, vacancies, two years of applications, referrals, placements and follow-ups, plus what other apps' demos
+add; --history-intensity 7, the default here, gives about 5 million referrals + placements + follow-ups at
+1,000,000 people and 200,000 vacancies) unless it already holds at least --people people (--rebuild forces a new
+one; --build-only stops there). Then: full refresh of the fact table (timed), the incremental refresh a request
+makes after a new row this month and the CLI's incremental refresh (timed, rolled back), one warm-up pass, and
+timed passes of the engine (whole dashboard via compute_all, and each indicator alone) and of the baseline.
+Prints per-indicator times, totals, the ratio, peak memory, and checks the results are identical.
 """
 
 from __future__ import annotations
@@ -42,6 +45,39 @@ def _prepare_database(url: str) -> None:
         Path(url.split("sqlite:///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _time_incremental() -> None:
+    """A referral added this month, then the request-time refresh; the CLI's incremental refresh; rolled back."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from siee.intermediation.models import Referral
+    from siee.observatory.facts import refresh_incremental
+    from siee.observatory.registry import all_measures
+
+    template = Referral.objects.order_by("-pk").first()
+    if template is None:
+        return
+    measures = list(all_measures().values())
+    with transaction.atomic():
+        Referral.objects.create(person_id=template.person_id, vacancy_id=template.vacancy_id,
+                                referred_at=timezone.now(), status="referred")
+        t0 = time.perf_counter()
+        done = refresh_incremental(measures, only_stale=True, modified=False)
+        print(f"request-time incremental refresh after a new referral: {time.perf_counter() - t0:.2f} s "
+              f"({', '.join(done) or 'nothing'})")
+        t0 = time.perf_counter()
+        done = refresh_incremental(measures, modified=True)
+        print(f"CLI incremental refresh (every measure, last 2 months + added/modified records): "
+              f"{time.perf_counter() - t0:.1f} s for {len(done)} measures")
+        transaction.set_rollback(True)
+
+
 def _events() -> dict:
     from django.apps import apps
 
@@ -67,6 +103,10 @@ def main() -> int:
     parser.add_argument("--period", default="", help="quarter (default: the last complete quarter)")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-refresh", action="store_true", help="reuse the fact table as it is")
+    parser.add_argument("--history-intensity", type=float, default=7.0,
+                        help="candidates per vacancy multiplier of the demo history (1 = plain `siee demo`)")
+    parser.add_argument("--build-only", action="store_true", help="build the database and stop")
+    parser.add_argument("--skip-incremental", action="store_true", help="do not time the incremental refresh")
     args = parser.parse_args()
 
     if args.rebuild and args.database_url.startswith("sqlite:///"):
@@ -91,15 +131,22 @@ def main() -> int:
     have = Person.objects.count()
     print(f"# database: {connection.vendor} {args.database_url}")
     if have < args.people or args.rebuild:
+        from siee.observatory import demo as observatory_demo
+
+        observatory_demo.REFRESH_FACTS = False  # timed below on its own
         t0 = time.perf_counter()
-        generate_demo(people=args.people - (0 if args.rebuild else have), vacancies=args.vacancies, seed=args.seed,
-                      history=True, progress=True)
-        print(f"demo generation: {time.perf_counter() - t0:.1f} s")
+        stats = generate_demo(people=args.people - (0 if args.rebuild else have), vacancies=args.vacancies,
+                              seed=args.seed, history=True, history_intensity=args.history_intensity, progress=True)
+        print(f"demo generation: {time.perf_counter() - t0:.1f} s (history {stats.get('history')})")
     from siee.employers.models import Vacancy
 
     events = _events()
-    print(f"people {Person.objects.count():,}  vacancies {Vacancy.objects.count():,}  events {sum(events.values()):,} "
-          f"({', '.join(f'{k} {v:,}' for k, v in events.items())})")
+    core = sum(v for k, v in events.items() if k != "Application")
+    print(f"people {Person.objects.count():,}  vacancies {Vacancy.objects.count():,}  events {core:,} "
+          f"(referrals + placements + follow-ups + enrolments; {sum(events.values()):,} with applications: "
+          f"{', '.join(f'{k} {v:,}' for k, v in events.items())})")
+    if args.build_only:
+        return 0
 
     if not args.skip_refresh:
         t0 = time.perf_counter()
@@ -109,6 +156,8 @@ def main() -> int:
               f"for {len(written)} measures ({ObservatoryFact.objects.count():,} in table)")
     else:
         print(f"refresh skipped: {ObservatoryFact.objects.count():,} fact rows in table")
+    if not args.skip_incremental:
+        _time_incremental()
 
     territory = services.resolve_territory(args.territory)
     period = parse_period(args.period) if args.period else last_complete_quarter()
@@ -172,6 +221,7 @@ def main() -> int:
     if base_total is not None:
         print(f"baseline (plain ORM over source tables): {base_total * 1000:.0f} ms; ratio baseline / engine "
               f"dashboard: {base_total / dash_s:.0f}x; results identical: {identical}")
+    print(f"peak memory (this process): {_peak_mb():,.0f} MB")
     print(f"load average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     return 0 if identical in (None, True) else 1
 

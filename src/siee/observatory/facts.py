@@ -20,6 +20,7 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import Case, CharField, Count, DateTimeField, F, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear, TruncDate, TruncMonth
+from django.db.models.lookups import LessThan, LessThanOrEqual
 from django.utils import timezone
 
 from siee.observatory import engine
@@ -146,8 +147,7 @@ class MeasureSpec:
             exprs["disability"] = Case(When(**{p + "disability": True}, then=Value("S")), default=Value("N"),
                                        output_field=CharField())
             exprs["education_level"] = F(p + "education_level__code")
-            exprs["_birth_year"] = ExtractYear(p + "birth_date")
-            exprs["_event_year"] = ExtractYear(self.date)
+            exprs["age_group"] = _age_group_expr(ExtractYear(self.date) - ExtractYear(p + "birth_date"))
         elif self.education and not self.item:
             exprs["education_level"] = F(self.education)
         for dim, path in ({} if self.item else self.job).items():
@@ -198,6 +198,14 @@ class MeasureSpec:
         if out.get("item") is not None:
             out["item"] = str(out["item"])
         return out
+
+
+def _age_group_expr(age) -> Case:
+    """engine.age_group in SQL (age reached in the year of the event), so the GROUP BY has 6 age groups instead
+    of every birth year: "" for an unknown birth date or an age outside the groups."""
+    whens = [When(LessThan(age, engine.AGE_GROUPS[0][1]), then=Value(""))]
+    whens += [When(LessThanOrEqual(age, high), then=Value(label)) for label, _low, high in engine.AGE_GROUPS]
+    return Case(*whens, default=Value(""), output_field=CharField())
 
 
 def _month(value) -> dt.date:

@@ -448,8 +448,9 @@ def compute(code: str, *, territory, period, breakdown: str | None = None, discl
 
 
 def compute_all(*, territory, period, breakdowns: Iterable[str] = (), disclosure: bool = True,
-                published_only: bool = False) -> list[IndicatorResult]:
-    """Every indicator: its total, then one result per requested breakdown it supports."""
+                published_only: bool = False, codes: Iterable[str] | None = None) -> list[IndicatorResult]:
+    """Every indicator (or only `codes`): its total, then one result per requested breakdown it supports. One
+    freshness check and one fact query per measure, however many indicators share it."""
     territory = resolve_territory(territory)
     period = resolve_period(period)
     breakdowns = [b for b in breakdowns if b]
@@ -457,6 +458,9 @@ def compute_all(*, territory, period, breakdowns: Iterable[str] = (), disclosure
         if b not in engine.ALL_DIMENSIONS:
             raise DomainError(_g("Desagregación desconocida: %(b)s.") % {"b": b}, field="breakdown")
     defs = _definitions(published_only=published_only)
+    if codes is not None:
+        wanted = set(codes)
+        defs = [d for d in defs if d.code in wanted]
     _auto_refresh(defs)
     computer = _Computer(defs, territory, period, disclosure_on=disclosure, breakdowns=breakdowns)
     out = []
