@@ -4,6 +4,8 @@ same rejected rows, fields and reasons; the background writer (PostgreSQL defaul
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from helpers import delete_all_records, read_rows, write_rows
 
@@ -108,6 +110,7 @@ def test_background_writer_stores_the_same_as_writing_in_the_importing_thread(se
 
 @pytest.mark.django_db(transaction=True)
 def test_background_writer_failure_keeps_earlier_batches_and_raises(second_connection, messy_file, monkeypatch):
+    monkeypatch.setenv("SIEE_IMPORT_WRITERS", "1")  # one writer thread: batches commit in file order
     monkeypatch.setattr(PeopleImport, "batch_size", 20)
     original = PeopleImport.write_batch
     calls = {"n": 0}
@@ -127,3 +130,35 @@ def test_background_writer_failure_keeps_earlier_batches_and_raises(second_conne
     monkeypatch.setattr(PeopleImport, "write_batch", original)
     result = import_people(messy_file, writer_thread=True)
     assert (result.created, result.updated, result.rejected) == (84, 40, 26)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writer_threads_commit_whole_batches_and_raise_the_failure(second_connection, messy_file, monkeypatch):
+    monkeypatch.setenv("SIEE_IMPORT_WRITERS", "2")  # two batches stored at once: they may commit in any order
+    monkeypatch.setattr(PeopleImport, "batch_size", 20)
+    original = PeopleImport.write_batch
+    calls = {"n": 0}
+    lock = threading.Lock()
+    failed_rows: list[int] = []
+
+    def failing(self, rows):
+        with lock:
+            calls["n"] += 1
+            n = calls["n"]  # this call's number: the other thread may start the next call meanwhile
+        out = original(self, rows)
+        if n == 3:
+            failed_rows.extend(p.line for p in rows)
+            raise RuntimeError("disco lleno")
+        return out
+
+    monkeypatch.setattr(PeopleImport, "write_batch", failing)
+    with pytest.raises(RuntimeError, match="disco lleno"):
+        import_people(messy_file, writer_thread=True)
+    n_stored = Person.objects.count()
+    # whole batches only: the two started before the failure committed, the failed one rolled back entirely
+    assert n_stored % 20 == 0 and 40 <= n_stored <= 124 - 20
+    assert len(failed_rows) == 20
+    monkeypatch.setattr(PeopleImport, "write_batch", original)
+    result = import_people(messy_file, writer_thread=True)
+    assert (result.created + result.updated, result.rejected) == (124, 26)
+    assert result.updated == n_stored and Person.objects.count() == 124

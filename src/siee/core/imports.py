@@ -270,20 +270,28 @@ def _background_writes(requested: bool | None) -> bool:
 
 
 class _BatchWriter:
-    """Writes batches in a background thread, in order, each inside its own transaction on the thread's
-    own connection. At most two batches wait in the queue (bounded memory). The first failure stops the
+    """Writes batches from background threads, each inside its own transaction on the thread's own database
+    connection. With several writer threads (SIEE_IMPORT_WRITERS, default 2) the database server stores two
+    batches at once, on two cores; batches then commit in any order, which is safe because rows were
+    de-duplicated by natural key before (no two batches touch the same record) and each batch commits or rolls
+    back whole. At most two batches per thread wait in the queue (bounded memory). The first failure stops the
     writing: later batches are dropped and the error is raised in the importing thread."""
 
-    def __init__(self, spec: ImportSpec):
+    def __init__(self, spec: ImportSpec, threads: int | None = None):
         import queue
         import threading
 
+        if threads is None:
+            threads = int(os.environ.get("SIEE_IMPORT_WRITERS") or 2)
+        threads = max(1, threads)
         self.spec = spec
         self.done: list[tuple[list[PendingRow], int, int, list[RowError]]] = []
         self.error: BaseException | None = None
-        self._queue: queue.Queue = queue.Queue(maxsize=2)
-        self._thread = threading.Thread(target=self._run, name="siee-import-writer", daemon=True)
-        self._thread.start()
+        self._queue: queue.Queue = queue.Queue(maxsize=2 * threads)
+        self._threads = [threading.Thread(target=self._run, name=f"siee-import-writer-{i}", daemon=True)
+                         for i in range(threads)]
+        for thread in self._threads:
+            thread.start()
 
     def _run(self) -> None:
         from django.db import connections
@@ -294,7 +302,8 @@ class _BatchWriter:
                     continue  # drain without writing after a failure
                 try:
                     with transaction.atomic():
-                        self.done.append((rows, *self.spec.write_batch(rows)))
+                        outcome = (rows, *self.spec.write_batch(rows))
+                    self.done.append(outcome)  # list.append is atomic: safe from several threads
                 except BaseException as exc:  # noqa: BLE001 - handed over to the importing thread
                     self.error = exc
         finally:
@@ -305,9 +314,11 @@ class _BatchWriter:
         self._queue.put(rows)
 
     def finish(self) -> None:
-        if self._thread.is_alive():
+        alive = [t for t in self._threads if t.is_alive()]
+        for _ in alive:
             self._queue.put(None)
-            self._thread.join()
+        for thread in alive:
+            thread.join()
 
     def raise_error(self) -> None:
         if self.error is not None:
