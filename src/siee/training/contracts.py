@@ -40,52 +40,63 @@ def money(amount: float) -> str:
 
 
 def validate_formula(formula) -> dict:
-    """A clean copy of `formula`, or ValidationFailed naming the part and the reason."""
+    """A clean copy of `formula`, or ValidationFailed naming the part and the reason.
+
+    The exception's `errors` are keyed by part (`formula.fixed`, `formula.parts[2]`); its `field_errors` say which
+    attribute of the part failed (`formula.parts[2].indicator`, `.basis`, `.target`, `.amount`), for forms."""
     if not isinstance(formula, dict):
         raise ValidationFailed(_("La fórmula de pago debe ser un objeto con 'fixed' y 'parts'."), field="formula")
     errors: dict[str, list[str]] = {}
+    field_errors: dict[str, list[str]] = {}
+
+    def error(key: str, attribute: str | None, message: str) -> None:
+        errors.setdefault(key, []).append(message)
+        field_errors.setdefault(f"{key}.{attribute}" if attribute else key, []).append(message)
+
     try:
         fixed = float(formula.get("fixed", 0) or 0)
         if fixed < 0:
             raise ValueError
     except (TypeError, ValueError):
-        errors.setdefault("formula.fixed", []).append(_("El pago fijo debe ser un número mayor o igual a cero."))
+        error("formula.fixed", None, _("El pago fijo debe ser un número mayor o igual a cero."))
         fixed = 0.0
     parts_in = formula.get("parts", [])
     if not isinstance(parts_in, list):
-        errors.setdefault("formula.parts", []).append(_("'parts' debe ser una lista."))
+        error("formula.parts", None, _("'parts' debe ser una lista."))
         parts_in = []
     parts = []
     for i, part in enumerate(parts_in, start=1):
         key = f"formula.parts[{i}]"
         if not isinstance(part, dict):
-            errors.setdefault(key, []).append(_("Cada parte debe ser un objeto."))
+            error(key, None, _("Cada parte debe ser un objeto."))
             continue
         indicator = str(part.get("indicator", "")).strip()
         if indicator not in INDICATORS:
-            errors.setdefault(key, []).append(
-                _("Indicador desconocido: '%(i)s'. Indicadores válidos: %(v)s.") % {"i": indicator, "v": ", ".join(INDICATORS)})
+            error(key, "indicator", _("Indicador desconocido: '%(i)s'. Indicadores válidos: %(v)s.") % {
+                "i": indicator, "v": ", ".join(INDICATORS)})
         basis = str(part.get("basis", "rate")).strip()
         if basis not in BASES:
-            errors.setdefault(key, []).append(_("Base desconocida: '%(b)s' (use rate o count).") % {"b": basis})
+            error(key, "basis", _("Base desconocida: '%(b)s' (use rate o count).") % {"b": basis})
         try:
             target = float(part.get("target"))
             if target < 0 or (basis == "rate" and target > 1):
                 raise ValueError
         except (TypeError, ValueError):
-            errors.setdefault(key, []).append(_("La meta debe ser un número (entre 0 y 1 si la base es una tasa)."))
+            error(key, "target", _("La meta debe ser un número (entre 0 y 1 si la base es una tasa)."))
             target = 0.0
         try:
             amount = float(part.get("amount"))
             if amount < 0:
                 raise ValueError
         except (TypeError, ValueError):
-            errors.setdefault(key, []).append(_("El monto debe ser un número mayor o igual a cero."))
+            error(key, "amount", _("El monto debe ser un número mayor o igual a cero."))
             amount = 0.0
         parts.append({"indicator": indicator, "basis": basis, "target": target, "amount": amount})
     if errors:
         first = next(iter(errors.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1][0]}", field=first[0], errors=errors)
+        exc = ValidationFailed(f"{first[0]}: {first[1][0]}", field=first[0], errors=errors)
+        exc.field_errors = field_errors
+        raise exc
     return {"fixed": fixed, "parts": parts}
 
 

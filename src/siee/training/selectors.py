@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from siee.core import audit
 from siee.core.errors import OutOfScope, PermissionDenied
-from siee.core.models import AuditAction, Role
+from siee.core.models import AuditAction, Organization, OrganizationKind, Role
 from siee.core.selectors import scope_territory_ids
 from siee.training.models import (
     SEAT_STATUSES,
@@ -47,6 +47,36 @@ def _get(qs: QuerySet, model, user, object_id, message: str):
                          detail={"reason": "out_of_scope"})
         raise OutOfScope(message)
     return obj
+
+
+# --- providers ------------------------------------------------------------------------------------------------
+
+def providers_for(user) -> QuerySet[Organization]:
+    """Training providers that work in the user's territories (one of theirs in scope) or teach a course there."""
+    require_staff(user)
+    qs = Organization.objects.filter(kind=OrganizationKind.TRAINING_PROVIDER)
+    scope = scope_territory_ids(user)
+    if scope is not None:
+        qs = qs.filter(Q(pk__in=Organization.objects.filter(territories__in=scope).values("pk"))
+                       | Q(pk__in=Course.objects.filter(territory_id__in=scope).values("provider_id")))
+    return qs.order_by("name", "id")
+
+
+def provider_list_for(user, *, q: str | None = None) -> QuerySet[Organization]:
+    """providers_for with `n_courses` (courses in the user's territories) and `n_contracts` (of the user's agency)."""
+    qs = providers_for(user).prefetch_related("territories__parent")
+    scope = scope_territory_ids(user)
+    course_filter = Q() if scope is None else Q(courses__territory_id__in=scope)
+    contract_filter = Q() if user.is_system_admin else Q(training_contracts__organization_id=user.organization_id)
+    qs = qs.annotate(n_courses=Count("courses", filter=course_filter, distinct=True),
+                     n_contracts=Count("training_contracts", filter=contract_filter, distinct=True))
+    if q:
+        qs = qs.filter(Q(name__icontains=q.strip()) | Q(tax_id__iexact=q.strip()))
+    return qs
+
+
+def get_provider_for(user, provider_id) -> Organization:
+    return _get(providers_for(user), Organization, user, provider_id, _("Proveedor de formación no encontrado."))
 
 
 # --- courses and cohorts ------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Training pages: staff course catalogue, course and cohort pages (enrolment, attendance, completion, drop-outs),
-skills-gap analysis, results contracts; a person's explained course recommendations (an htmx fragment on the
+"""Training pages: staff course catalogue and course form, training providers, cohort pages (enrolment, attendance
+one by one or for a whole session, completion, drop-outs, status, sessions), skills-gap analysis, results contracts
+(form and what is payable per cohort); a person's explained course recommendations (an htmx fragment on the
 person's page and on the job seeker's own profile); the public course list per territory with online requests.
 
 Thin: selectors read with the acting user's scope, services write. Another territory's record is a 404.
@@ -12,15 +13,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from siee.core.errors import ValidationFailed
 from siee.core.models import Role, Territory, TerritoryLevel
-from siee.core.selectors import find_territory, territory_subtree_ids
-from siee.training import selectors, services
-from siee.training.models import DropReason, EnrolmentStatus
+from siee.core.selectors import find_territory, scope_territory_ids, territory_subtree_ids
+from siee.training import contracts, selectors, services
+from siee.training.models import CohortStatus, DropReason, EnrolmentStatus
 from siee.web.pagination import paginate
 from siee.web.permissions import domain_errors_as_http, personal_data_required
 
@@ -71,9 +75,77 @@ def cohort_detail(request, cohort_id):
     for e in enrolments:
         marks = {a.session.number: a.present for a in e.attendance.all()}
         e.marks = [marks.get(s.number) for s in sessions]
+    # One roster per session: the people enrolled (or who completed), each with the mark recorded, if any.
+    roster = [e for e in enrolments if e.status in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)]
+    today = timezone.localdate()
+    past = [s for s in sessions if s.date <= today]
+    asked = (request.GET.get("sesion") or "").strip()
+    open_number = int(asked) if asked.isdigit() else (past[-1].number if past else None)
+    for i, s in enumerate(sessions):
+        s.rows = [{"enrolment": e, "mark": e.marks[i]} for e in roster]
+        s.present = sum(1 for r in s.rows if r["mark"] is True)
+        s.recorded = sum(1 for r in s.rows if r["mark"] is not None)
+        s.open = s.number == open_number
     return render(request, "training/cohort_detail.html", {
         "cohort": cohort, "enrolments": enrolments, "sessions": sessions, "drop_reasons": DropReason.choices,
-        "statuses": EnrolmentStatus})
+        "statuses": EnrolmentStatus, "roster": roster, "cohort_statuses": CohortStatus.choices})
+
+
+@personal_data_required
+@require_POST
+@domain_errors_as_http
+def cohort_attendance(request, cohort_id):
+    """The roster of one session: every person listed (`roster`) is present if checked (`present`), absent if
+    not; saved in one transaction by the service, or nothing at all with the reasons."""
+    cohort = selectors.get_cohort_for(request.user, cohort_id)
+    number = (request.POST.get("session") or "").strip()
+    present = request.POST.getlist("present")
+    absent = [pk for pk in request.POST.getlist("roster") if pk not in present]
+    target = reverse("training:cohort", args=[cohort.pk])
+    try:
+        result = services.record_session_attendance(actor=request.user, cohort_id=cohort.pk, session_number=number,
+                                                     present=present, absent=absent)
+    except ValidationFailed as exc:
+        for message in exc.errors.get("attendance") or [exc.message]:
+            messages.error(request, message)
+        messages.warning(request, _("No se guardó ninguna asistencia de la sesión."))
+        suffix = f"?sesion={number}#sesion-{number}" if number.isdigit() else ""
+        return redirect(target + suffix)
+    messages.success(request, _("Sesión %(n)d (%(d)s): %(p)d asistieron, %(a)d no asistieron.") % {
+        "n": result["session"], "d": date_format(parse_date(result["date"]), "SHORT_DATE_FORMAT"),
+        "p": result["present"], "a": result["absent"]})
+    return redirect(f"{target}?sesion={result['session']}#sesion-{result['session']}")
+
+
+@personal_data_required
+@require_POST
+@domain_errors_as_http
+def cohort_status(request, cohort_id):
+    cohort = selectors.get_cohort_for(request.user, cohort_id)
+    try:
+        cohort = services.set_cohort_status(actor=request.user, cohort_id=cohort.pk,
+                                            status=request.POST.get("status", ""))
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Estado de la cohorte: %(s)s.") % {"s": cohort.get_status_display()})
+    return redirect("training:cohort", cohort_id=cohort.pk)
+
+
+@personal_data_required
+@require_POST
+@domain_errors_as_http
+def cohort_add_session(request, cohort_id):
+    cohort = selectors.get_cohort_for(request.user, cohort_id)
+    try:
+        session = services.add_session(actor=request.user, cohort_id=cohort.pk, date=request.POST.get("date", ""),
+                                       topic=request.POST.get("topic", ""))
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("training:cohort", cohort_id=cohort.pk)
+    messages.success(request, _("Sesión %(n)d agregada (%(d)s).") % {
+        "n": session.number, "d": date_format(session.date, "SHORT_DATE_FORMAT")})
+    return redirect(f"{reverse('training:cohort', args=[cohort.pk])}?sesion={session.number}#sesion-{session.number}")
 
 
 @personal_data_required
@@ -144,8 +216,12 @@ def gaps(request):
 @personal_data_required
 @domain_errors_as_http
 def contract_detail(request, contract_id):
-    payable = services.contract_payable(actor=request.user, contract_id=contract_id)
-    return render(request, "training/contract_detail.html", {"payable": payable})
+    contract = selectors.get_contract_for(request.user, contract_id)
+    payable = services.contract_payable(actor=request.user, contract_id=contract.pk)
+    parts = [{**p, "label": contracts.INDICATORS.get(p["indicator"], p["indicator"])}
+             for p in (contract.formula or {}).get("parts", [])]
+    return render(request, "training/contract_detail.html", {"payable": payable, "contract": contract,
+                                                              "parts": parts})
 
 
 # --- a person's recommendations (fragment) ------------------------------------------------------------------
@@ -216,7 +292,8 @@ def request_seat(request, cohort_id):
 def course_create(request):
     from siee.training.forms import CourseForm
 
-    form = CourseForm(request.POST or None, user=request.user)
+    provider = (request.GET.get("proveedor") or "").strip()
+    form = CourseForm(request.POST or None, user=request.user, initial={"provider": provider} if provider.isdigit() else {})
     if request.method == "POST" and form.is_valid():
         try:
             course = services.create_course(actor=request.user, data=form.service_data())
@@ -226,6 +303,26 @@ def course_create(request):
             messages.success(request, _("Curso registrado: %(t)s.") % {"t": course.title})
             return redirect("training:course", course_id=course.pk)
     return render(request, "training/form.html", {"form": form, "title": _("Nuevo curso")})
+
+
+@personal_data_required
+@domain_errors_as_http
+def course_edit(request, course_id):
+    from siee.training.forms import CourseForm
+
+    course = selectors.get_course_for(request.user, course_id)
+    form = CourseForm(request.POST or None, user=request.user, course=course,
+                      initial=services.editable_course_data(course))
+    if request.method == "POST" and form.is_valid():
+        try:
+            course = services.update_course(actor=request.user, course_id=course.pk, data=form.service_data())
+        except ValidationFailed as exc:
+            form.add_domain_errors(exc)
+        else:
+            messages.success(request, _("Curso actualizado: %(t)s.") % {"t": course.title})
+            return redirect("training:course", course_id=course.pk)
+    return render(request, "training/form.html", {"form": form, "title": _("Editar curso «%(t)s»") % {
+        "t": course.title}, "back": reverse("training:course", args=[course.pk])})
 
 
 @personal_data_required
@@ -276,3 +373,101 @@ def opportunity_create(request):
 def opportunity_spec(request, opportunity_id):
     spec = services.course_specification(actor=request.user, opportunity_id=opportunity_id)
     return render(request, "training/spec.html", {"spec": spec})
+
+
+# --- staff: training providers ----------------------------------------------------------------------------------
+
+@personal_data_required
+def provider_list(request):
+    q = (request.GET.get("q") or "").strip()[:100]
+    return render(request, "training/provider_list.html", {
+        "q": q, **paginate(request, selectors.provider_list_for(request.user, q=q or None))})
+
+
+@personal_data_required
+@domain_errors_as_http
+def provider_detail(request, provider_id):
+    provider = selectors.get_provider_for(request.user, provider_id)
+    courses = selectors.courses_for(request.user).filter(provider=provider)
+    rows = []
+    for contract in selectors.contracts_for(request.user).filter(provider=provider).order_by("-start_date", "id"):
+        payable = services.contract_payable(actor=request.user, contract_id=contract.pk)
+        rows.append({"contract": contract, "payable": payable})
+    scope = scope_territory_ids(request.user)
+    territories = [t for t in provider.territories.select_related("parent").order_by("name")]
+    return render(request, "training/provider_detail.html", {
+        "provider": provider, "courses": courses, "contracts": rows, "territories": territories,
+        "other_territories": [t for t in territories if scope is not None and t.pk not in scope]})
+
+
+def _provider_form(request, provider=None):
+    from siee.training.forms import ProviderForm
+
+    form = ProviderForm(request.POST or None, user=request.user, provider=provider)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if provider is None:
+                provider = services.register_provider(actor=request.user, **form.service_data())
+                messages.success(request, _("Proveedor registrado: %(n)s.") % {"n": provider.name})
+            else:
+                provider = services.update_provider(actor=request.user, provider_id=provider.pk,
+                                                    **form.service_data())
+                messages.success(request, _("Proveedor actualizado: %(n)s.") % {"n": provider.name})
+        except ValidationFailed as exc:
+            form.add_domain_errors(exc)
+        else:
+            return redirect("training:provider", provider_id=provider.pk)
+    title = _("Nuevo proveedor de formación") if provider is None else _("Editar «%(n)s»") % {"n": provider.name}
+    return render(request, "training/provider_form.html", {"form": form, "title": title, "provider": provider})
+
+
+@personal_data_required
+def provider_create(request):
+    return _provider_form(request)
+
+
+@personal_data_required
+@domain_errors_as_http
+def provider_edit(request, provider_id):
+    return _provider_form(request, selectors.get_provider_for(request.user, provider_id))
+
+
+# --- staff: results-linked contracts ----------------------------------------------------------------------------
+
+def _contract_form(request, contract=None):
+    from siee.training.forms import ContractForm
+
+    provider_id = None
+    if contract is None and (request.GET.get("proveedor") or "").isdigit():
+        provider_id = selectors.get_provider_for(request.user, request.GET["proveedor"]).pk
+    form = ContractForm(request.POST or None, user=request.user, contract=contract, provider_id=provider_id)
+    if request.method == "POST" and form.is_valid():
+        kwargs = form.service_kwargs()
+        try:
+            if contract is None:
+                contract = services.create_contract(actor=request.user, **kwargs)
+                messages.success(request, _("Contrato registrado: %(c)s.") % {"c": contract.code})
+            else:
+                contract = services.update_contract(actor=request.user, contract_id=contract.pk, **kwargs)
+                messages.success(request, _("Contrato actualizado: %(c)s.") % {"c": contract.code})
+        except ValidationFailed as exc:
+            form.add_domain_errors(exc)
+        else:
+            return redirect("training:contract", contract_id=contract.pk)
+    title = _("Nuevo contrato con pago por resultados") if contract is None else _("Editar contrato %(c)s") % {
+        "c": contract.code}
+    return render(request, "training/contract_form.html", {
+        "form": form, "title": title, "contract": contract,
+        "indicators": [(k, str(v)) for k, v in contracts.INDICATORS.items()]})
+
+
+@personal_data_required
+@domain_errors_as_http
+def contract_create(request):
+    return _contract_form(request)
+
+
+@personal_data_required
+@domain_errors_as_http
+def contract_edit(request, contract_id):
+    return _contract_form(request, selectors.get_contract_for(request.user, contract_id))

@@ -14,7 +14,9 @@ from siee.training.services.courses import (
     add_session,
     create_cohort,
     create_course,
+    editable_course_data,
     set_cohort_status,
+    update_course,
 )
 from siee.training.services.enrolment import (
     complete_enrolment,
@@ -22,14 +24,16 @@ from siee.training.services.enrolment import (
     drop_enrolment,
     enrol_person,
     record_attendance,
+    record_session_attendance,
     request_enrolment,
 )
 from siee.training.services.opportunities import course_specification, register_opportunity
-from siee.training.services.providers import register_provider
-from siee.training.services.results_contracts import contract_payable, create_contract
+from siee.training.services.providers import register_provider, update_provider
+from siee.training.services.results_contracts import contract_payable, create_contract, update_contract
 
 __all__ = [
     "COURSE_FIELDS", "add_session", "complete_enrolment", "confirm_enrolment", "contract_payable", "course_specification",
-    "create_cohort", "create_contract", "create_course", "drop_enrolment", "enrol_person", "record_attendance",
-    "register_opportunity", "register_provider", "request_enrolment", "set_cohort_status",
+    "create_cohort", "create_contract", "create_course", "drop_enrolment", "editable_course_data", "enrol_person",
+    "record_attendance", "record_session_attendance", "register_opportunity", "register_provider",
+    "request_enrolment", "set_cohort_status", "update_contract", "update_course", "update_provider",
 ]

@@ -39,21 +39,26 @@ from siee.training.services._common import (
 
 COURSE_FIELDS = ("code", "title", "description", "hours", "modality", "schedule", "location", "seats", "cost",
                  "certification", "prerequisites", "eligibility", "published")
+# Fields update_course compares and saves (foreign keys by their *_id).
+_EDITABLE = (*COURSE_FIELDS, "active", "provider_id", "territory_id", "occupation_id", "min_education_id",
+             "opportunity_id")
 
 
-@transaction.atomic
-def create_course(*, actor, data: dict) -> Course:
-    """data: code, title, provider (id or name), territory (code), skills (codes/URIs/ids), hours, modality,
-    schedule, location, seats, cost, certification, prerequisites, eligibility, occupation (URI or id),
-    min_education (ISCED code), description, opportunity (id), published."""
-    if actor is not None:
-        require_staff(actor)
+def _raise_first(errors: dict[str, list[str]]) -> None:
+    if errors:
+        first = next(iter(errors.items()))
+        raise ValidationFailed(f"{first[0]}: {first[1][0]}", field=first[0], errors=errors)
+
+
+def _course_values(*, actor, data: dict, course: Course | None = None) -> tuple[dict, list]:
+    """The model values of a course from `data` (the keys of create_course), and its skills; ValidationFailed
+    naming the field otherwise. `course`: the one being edited (its own code is not a duplicate)."""
     errors: dict[str, list[str]] = {}
     code = str(data.get("code", "")).strip()
     title = str(data.get("title", "")).strip()
     if not code:
         errors.setdefault("code", []).append(_("El código es obligatorio."))
-    elif Course.objects.filter(code=code).exists():
+    elif Course.objects.filter(code=code).exclude(pk=getattr(course, "pk", None)).exists():
         errors.setdefault("code", []).append(_("Ya existe un curso con el código %(c)s.") % {"c": code})
     if not title:
         errors.setdefault("title", []).append(_("El nombre del curso es obligatorio."))
@@ -63,9 +68,7 @@ def create_course(*, actor, data: dict) -> Course:
     eligibility = data.get("eligibility") or Eligibility.ANYONE
     if eligibility not in Eligibility.values:
         errors.setdefault("eligibility", []).append(_("Población objetivo desconocida: %(e)s.") % {"e": eligibility})
-    if errors:
-        first = next(iter(errors.items()))
-        raise ValidationFailed(f"{first[0]}: {first[1][0]}", field=first[0], errors=errors)
+    _raise_first(errors)
     provider_ref = data.get("provider")
     provider = None
     if provider_ref not in (None, ""):
@@ -96,18 +99,80 @@ def create_course(*, actor, data: dict) -> Course:
         opportunity = Opportunity.objects.filter(pk=_int(data["opportunity"], "opportunity", minimum=1)).first()
         if opportunity is None:
             raise ValidationFailed(_("Oportunidad desconocida."), field="opportunity")
-    course = Course.objects.create(
-        code=code, title=title[:200], description=str(data.get("description", "")),
-        provider=provider, organization=getattr(actor, "organization", None), occupation=occupation,
+    values = dict(
+        code=code, title=title[:200], description=str(data.get("description") or ""),
+        provider_id=provider.pk, occupation_id=getattr(occupation, "pk", None),
         hours=_int(data.get("hours"), "hours", minimum=1, maximum=5000),
-        modality=modality, schedule=str(data.get("schedule", ""))[:200], location=str(data.get("location", ""))[:200],
-        territory=territory, seats=_int(data.get("seats"), "seats", minimum=1, maximum=10_000, default=25),
-        cost=_int(data.get("cost"), "cost", default=0), certification=str(data.get("certification", ""))[:200],
-        prerequisites=str(data.get("prerequisites", ""))[:500], min_education=min_education,
-        eligibility=eligibility, opportunity=opportunity, published=bool(data.get("published", True)),
+        modality=modality, schedule=str(data.get("schedule") or "")[:200],
+        location=str(data.get("location") or "")[:200], territory_id=territory.pk,
+        seats=_int(data.get("seats"), "seats", minimum=1, maximum=10_000, default=25),
+        cost=_int(data.get("cost"), "cost", default=0), certification=str(data.get("certification") or "")[:200],
+        prerequisites=str(data.get("prerequisites") or "")[:500], min_education_id=getattr(min_education, "pk", None),
+        eligibility=eligibility, opportunity_id=getattr(opportunity, "pk", None),
+        published=bool(data.get("published", True)), active=bool(data.get("active", True)),
     )
+    return values, skills
+
+
+def editable_course_data(course: Course) -> dict:
+    """A course as the `data` of create_course/update_course (what an edit form starts from)."""
+    return {
+        "code": course.code, "title": course.title, "description": course.description,
+        "provider": course.provider_id, "territory": course.territory.key,
+        "skills": [str(pk) for pk in course.skill_links.order_by("skill__label").values_list("skill_id", flat=True)],
+        "occupation": str(course.occupation_id) if course.occupation_id else None, "hours": course.hours,
+        "modality": course.modality, "schedule": course.schedule, "location": course.location, "seats": course.seats,
+        "cost": course.cost, "certification": course.certification, "prerequisites": course.prerequisites,
+        "min_education": course.min_education.code if course.min_education_id else None,
+        "eligibility": course.eligibility, "opportunity": course.opportunity_id, "published": course.published,
+        "active": course.active,
+    }
+
+
+@transaction.atomic
+def create_course(*, actor, data: dict) -> Course:
+    """data: code, title, provider (id or name), territory (code), skills (codes/URIs/ids), hours, modality,
+    schedule, location, seats, cost, certification, prerequisites, eligibility, occupation (URI or id),
+    min_education (ISCED code), description, opportunity (id), published."""
+    if actor is not None:
+        require_staff(actor)
+    values, skills = _course_values(actor=actor, data=data)
+    course = Course.objects.create(organization=getattr(actor, "organization", None), **values)
     CourseSkill.objects.bulk_create([CourseSkill(course=course, skill=s) for s in skills])
     audit.record(actor=actor, action=AuditAction.CREATE, obj=course, fields=["code", "title", "skills", "provider"])
+    return course
+
+
+@transaction.atomic
+def update_course(*, actor, course_id, data: dict) -> Course:
+    """Edit a course of the actor's territories. `data` has create_course's keys; a key left out keeps its value
+    (plus `active`: an inactive course leaves the public page). The provider cannot change while a cohort of the
+    course is paid by a contract of the current provider. New skills count for completions from now on."""
+    require_staff(actor)
+    course = get_course_for(actor, course_id)
+    values, skills = _course_values(actor=actor, data={**editable_course_data(course), **data}, course=course)
+    if values["provider_id"] != course.provider_id:
+        paid = (course.cohorts.filter(contract__isnull=False).exclude(contract__provider_id=values["provider_id"])
+                .select_related("contract").order_by("start_date", "id").first())
+        if paid is not None:
+            raise ValidationFailed(_("La cohorte «%(c)s» la paga el contrato %(k)s de %(p)s: no se puede cambiar el "
+                                     "proveedor del curso.") % {"c": paid.name, "k": paid.contract.code,
+                                                                "p": course.provider.name}, field="provider")
+    changed = [f for f in _EDITABLE if getattr(course, f) != values[f]]
+    for field in changed:
+        setattr(course, field, values[field])
+    if changed:
+        course.save(update_fields=changed)
+    before = set(course.skill_links.values_list("skill_id", flat=True))
+    after = {s.pk for s in skills}
+    if before != after:
+        course.skill_links.filter(skill_id__in=before - after).delete()
+        CourseSkill.objects.bulk_create([CourseSkill(course=course, skill_id=pk) for pk in sorted(after - before)])
+        changed.append("skills")
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=course,
+                 fields=[f.removesuffix("_id") for f in changed],
+                 detail={"skills_added": sorted(after - before), "skills_removed": sorted(before - after)}
+                 if before != after else None)
     return course
 
 

@@ -27,6 +27,7 @@ from siee.training.models import (
     Session,
 )
 from siee.training.selectors import (
+    enrolments_for,
     get_cohort_for,
     get_enrolment_for,
     require_staff,
@@ -165,24 +166,98 @@ def _promote_waitlist(cohort: Cohort, actor) -> Enrolment | None:
 
 # --- attendance, completion, drop-out -------------------------------------------------------------------------
 
+ATTENDANCE_STATUSES = (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED)
+
+
+def _session(cohort: Cohort, session_number) -> Session:
+    number = _int(session_number, "session", minimum=1, maximum=10_000)
+    session = Session.objects.filter(cohort_id=cohort.pk, number=number).first()
+    if session is None:
+        n = cohort.sessions.count()
+        raise ValidationFailed(_("La sesión %(n)d no existe en esta cohorte (tiene %(t)d sesiones).") % {
+            "n": number, "t": n}, field="session")
+    return session
+
+
+def _mark(*, actor, enrolment: Enrolment, session: Session, present: bool,
+          existing: Attendance | None = None) -> tuple[Attendance, bool]:
+    """Save one attendance mark (audited when created or changed); (row, whether it was written)."""
+    if existing is not None and existing.present == bool(present):
+        return existing, False
+    att, created = Attendance.objects.update_or_create(enrolment=enrolment, session=session,
+                                                       defaults={"present": bool(present), "recorded_by": _user(actor)})
+    audit.record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=att,
+                 fields=["present"], detail={"person": enrolment.person_id, "session": session.number})
+    return att, True
+
+
 @transaction.atomic
 def record_attendance(*, actor, enrolment_id, session_number, present: bool = True) -> Attendance:
     require_staff(actor)
     enrolment = get_enrolment_for(actor, enrolment_id)
-    if enrolment.status not in (EnrolmentStatus.ENROLLED, EnrolmentStatus.COMPLETED):
+    if enrolment.status not in ATTENDANCE_STATUSES:
         raise ValidationFailed(_("Solo se registra asistencia de personas inscritas (estado: %(s)s).") % {
             "s": enrolment.get_status_display().lower()}, field="enrolment")
-    number = _int(session_number, "session", minimum=1, maximum=10_000)
-    session = Session.objects.filter(cohort_id=enrolment.cohort_id, number=number).first()
-    if session is None:
-        n = enrolment.cohort.sessions.count()
-        raise ValidationFailed(_("La sesión %(n)d no existe en esta cohorte (tiene %(t)d sesiones).") % {
-            "n": number, "t": n}, field="session")
-    att, created = Attendance.objects.update_or_create(enrolment=enrolment, session=session,
-                                                       defaults={"present": bool(present), "recorded_by": _user(actor)})
-    audit.record(actor=actor, action=AuditAction.CREATE if created else AuditAction.UPDATE, obj=att,
-                 fields=["present"], detail={"person": enrolment.person_id, "session": number})
+    session = _session(enrolment.cohort, session_number)
+    att, _written = _mark(actor=actor, enrolment=enrolment, session=session, present=present)
     return att
+
+
+def _enrolment_ids(values, errors: list[str]) -> list[int]:
+    ids = []
+    for value in values or []:
+        try:
+            pk = int(str(value).strip())
+        except (TypeError, ValueError):
+            pk = 0
+        if not 0 < pk < 2**63:
+            errors.append(_("Inscripción desconocida: %(e)s.") % {"e": value})
+        elif pk not in ids:
+            ids.append(pk)
+    return ids
+
+
+@transaction.atomic
+def record_session_attendance(*, actor, cohort_id, session_number, present=(), absent=()) -> dict:
+    """Attendance of a whole session at once (the roster): `present` and `absent` are enrolment ids of people
+    enrolled in the cohort (or who completed it). All or nothing: an unknown session, an enrolment of another
+    cohort or person, one not enrolled (waiting list, dropped...) or marked both ways refuses the whole roster,
+    naming each problem. Marks that do not change are not rewritten (nor audited)."""
+    require_staff(actor)
+    cohort = get_cohort_for(actor, cohort_id)
+    session = _session(cohort, session_number)
+    errors: list[str] = []
+    present_ids, absent_ids = _enrolment_ids(present, errors), _enrolment_ids(absent, errors)
+    marks = {pk: True for pk in present_ids}
+    found = {e.pk: e for e in enrolments_for(actor).filter(pk__in=present_ids + absent_ids)}
+    for pk in absent_ids:
+        if pk in marks:
+            p = found.get(pk)
+            errors.append(_("%(p)s aparece como presente y como ausente.") % {
+                "p": p.person.full_name if p else pk})
+        else:
+            marks[pk] = False
+    if not marks and not errors:
+        errors.append(_("La lista está vacía: no hay personas inscritas que marcar."))
+    for pk in marks:
+        e = found.get(pk)
+        if e is None:
+            errors.append(_("Inscripción desconocida: %(e)s.") % {"e": pk})
+        elif e.cohort_id != cohort.pk:
+            errors.append(_("%(p)s no tiene una inscripción en esta cohorte.") % {"p": e.person.full_name})
+        elif e.status not in ATTENDANCE_STATUSES:
+            errors.append(_("%(p)s no está en la lista de asistencia (estado: %(s)s).") % {
+                "p": e.person.full_name, "s": e.get_status_display().lower()})
+    if errors:
+        raise ValidationFailed(errors[0], field="attendance", errors={"attendance": errors})
+    existing = {a.enrolment_id: a for a in Attendance.objects.filter(session=session, enrolment_id__in=list(marks))}
+    written = 0
+    for pk, is_present in marks.items():
+        _att, changed = _mark(actor=actor, enrolment=found[pk], session=session, present=is_present,
+                              existing=existing.get(pk))
+        written += changed
+    return {"cohort_id": cohort.pk, "session": session.number, "date": session.date.isoformat(),
+            "present": sum(marks.values()), "absent": len(marks) - sum(marks.values()), "changed": written}
 
 
 def complete_enrolment(*, actor, enrolment_id, completed_on=None, certified: bool = True,
