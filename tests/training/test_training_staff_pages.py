@@ -137,7 +137,7 @@ def test_contract_form_creates_the_contract_with_its_cohorts(actors, kitchen, co
     ({"part3_indicator": "colocados"}, "part3_indicator",
      "Indicador desconocido: &#x27;colocados&#x27;. Indicadores válidos: enrolled, completed, certified, placed_90d, "
      "employed_6m."),
-    ({"part1_target": "150 %"}, "part1_target", "La meta debe ser un número (entre 0 y 1 si la base es una tasa)."),
+    ({"part1_target": "150 %"}, "part1_target", "La meta debe ser un número (entre 0 y 1, es decir de 0 % a 100 %, si la base es una tasa)."),
     ({"part3_amount": "mucho"}, "part3_amount", "El monto debe ser un número mayor o igual a cero."),
     ({"part1_basis": "ratio"}, "part1_basis", "Base desconocida: &#x27;ratio&#x27; (use rate o count)."),
     ({"fixed": "-5"}, "fixed", "El pago fijo debe ser un número mayor o igual a cero."),

@@ -142,7 +142,7 @@ def test_contract_errors_are_all_named_and_nothing_is_saved(actors, kitchen, coh
         "formula.fixed": ["El pago fijo debe ser un número mayor o igual a cero."],
         "formula.parts[1]": ["Indicador desconocido: 'colocados'. Indicadores válidos: enrolled, completed, certified, "
                              "placed_90d, employed_6m.",
-                             "La meta debe ser un número (entre 0 y 1 si la base es una tasa)."],
+                             "La meta debe ser un número (entre 0 y 1, es decir de 0 % a 100 %, si la base es una tasa)."],
         "code": ["Ya existe el contrato CT-1."],
         "end_date": ["La fecha de fin es anterior a la de inicio."],
         "cohorts": ["La cohorte «Manipulación higiénica de alimentos · Cohorte 1» ya la paga el contrato CT-1.",

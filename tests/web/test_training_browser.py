@@ -1,6 +1,8 @@
 """Training in a real headless Chromium: the counsellor sees a migrant cook's missing skill and the course that
 closes it on her page; the job seeker sees the recommended course on her own profile and requests a seat; the
-counsellor confirms it, records completion; the contract page shows what is payable and why.
+counsellor confirms it, records completion; the contract page shows what is payable and why. Then the programme
+officer registers a results-linked contract through its form (a bad target is refused on its box) from the
+provider's page, and the counsellor takes a session's attendance with the roster.
 
 Screenshots: docs/screenshots/training-*.png
 """
@@ -12,11 +14,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from factories import make_employer, make_vacancy, occupation, skill
+from factories import make_employer, make_person, make_vacancy, occupation, skill
 from siee.people import services as people_services
 from siee.people.models import PersonSkill
 from siee.training import services
-from siee.training.models import Enrolment
+from siee.training.models import Attendance, Enrolment, ResultsContract
 
 from .conftest import PASSWORD
 
@@ -139,3 +141,97 @@ def test_job_seeker_sees_recommended_course_and_requests_a_seat(live_server, liv
     screenshot(staff, "training-contract")
     ctx.close()
     seeker_ctx.close()
+
+
+def test_contract_form_from_the_provider_page_and_attendance_roster(live_server, live_actors, chromium, screenshot):
+    base = live_server.url
+    counsellor = live_actors["counsellor"]
+    food = skill("manipulacion-de-alimentos", "manipulación de alimentos")
+    provider = services.register_provider(actor=counsellor, name="Escuela Gastronómica de Santander (prueba)",
+                                          territory_codes=["68001"], tax_id="900456789-1",
+                                          email="formacion@escuela.example.co")
+    course = services.create_course(actor=counsellor, data={
+        "code": "MANIP-01", "title": "Manipulación higiénica de alimentos", "provider": provider.pk,
+        "territory": "68001", "skills": [food.uri], "hours": 20, "modality": "blended", "seats": 20})
+    today = timezone.localdate()
+    start = today - dt.timedelta(days=9)
+    cohort = services.create_cohort(actor=counsellor, course_id=course.pk, name="Cohorte febrero",
+                                    start_date=start, end_date=start + dt.timedelta(days=28),
+                                    session_dates=[start + dt.timedelta(days=7 * k) for k in range(4)])
+    services.set_cohort_status(actor=counsellor, cohort_id=cohort.pk, status="running")
+    names = [("Yorgelis", "Pérez Díaz"), ("Luis Alberto", "Mora Castro"), ("Ana Milena", "Ríos Pabón"),
+             ("Deiby", "Contreras Gil")]
+    enrolments = [services.enrol_person(actor=counsellor, cohort_id=cohort.pk,
+                                        person_id=make_person(counsellor, first_names=f, last_names=last).pk)
+                  for f, last in names]
+
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="es-CO")
+    staff = ctx.new_page()
+    staff.set_default_timeout(15_000)
+    log_in(staff, base, "orientadora_a")
+
+    # From the provider list to its page, then "Nuevo contrato".
+    staff.goto(f"{base}/formacion/proveedores/")
+    staff.click("text=Escuela Gastronómica de Santander (prueba)")
+    staff.wait_for_url(f"{base}/formacion/proveedores/{provider.pk}/")
+    assert "Manipulación higiénica de alimentos" in staff.locator("#provider-courses").inner_text()
+    staff.click("[data-new-contract]")
+    staff.wait_for_url(f"{base}/formacion/contratos/nuevo/?proveedor={provider.pk}")
+    staff.fill("#id_code", "CT-2026-014")
+    staff.fill("#id_title", "Manipulación de alimentos para población migrante y de acogida")
+    staff.fill("#id_start_date", (today - dt.timedelta(days=30)).isoformat())
+    staff.fill("#id_end_date", (today + dt.timedelta(days=300)).isoformat())
+    staff.fill("#id_fixed", "2.000.000")
+    rows = [("enrolled", "rate", "80 %", "1.000.000"), ("completed", "rate", "70 %", "3.000.000"),
+            ("certified", "rate", "160 %", "2.000.000"), ("placed_90d", "rate", "25 %", "5.000.000"),
+            ("employed_6m", "count", "2", "3.000.000")]
+    for n, (indicator, basis, target, amount) in enumerate(rows, start=1):
+        staff.select_option(f"#id_part{n}_indicator", indicator)
+        staff.select_option(f"#id_part{n}_basis", basis)
+        staff.fill(f"#id_part{n}_target", target)
+        staff.fill(f"#id_part{n}_amount", amount)
+    staff.check(f"#cohort-{cohort.pk}")
+    staff.click("[data-save-contract]")
+    # The service's validation, on the box it concerns; nothing saved.
+    error = staff.locator("#id_part3_target_errors")
+    error.wait_for()
+    assert error.inner_text() == "La meta debe ser un número (entre 0 y 1, es decir de 0 % a 100 %, si la base es una tasa)."
+    assert ResultsContract.objects.count() == 0
+    assert staff.locator("#id_part3_target").input_value() == "160 %"  # what was typed is kept
+    assert staff.locator(f"#cohort-{cohort.pk}").is_checked()
+    screenshot(staff, "training-contract-form")
+    staff.fill("#id_part3_target", "60 %")
+    staff.click("[data-save-contract]")
+    contract = None
+    staff.locator("[data-total]").wait_for()
+    contract = ResultsContract.objects.get()
+    assert staff.url == f"{base}/formacion/contratos/{contract.pk}/"
+    assert contract.formula["parts"][2] == {"indicator": "certified", "basis": "rate", "target": 0.6,
+                                            "amount": 2_000_000.0}
+    assert list(contract.cohorts.values_list("pk", flat=True)) == [cohort.pk]
+    # The provider page leads to what is payable per cohort and why.
+    staff.goto(f"{base}/formacion/proveedores/{provider.pk}/")
+    assert "CT-2026-014" in staff.locator("#provider-contracts").inner_text()
+    screenshot(staff, "training-provider")
+    staff.click("[data-payable-link]")
+    staff.wait_for_url(f"{base}/formacion/contratos/{contract.pk}/")
+    # 4 of 20 seats started (20% < 80%), nobody completed yet: the fixed part only
+    assert staff.locator("[data-total]").inner_text().replace("\xa0", " ") == "Total pagable: $ 2 000 000 COP"
+
+    # The counsellor takes attendance for session 2 (the latest one held) with the roster.
+    staff.goto(f"{base}/formacion/cohortes/{cohort.pk}/")
+    roster = staff.locator('form[data-roster="2"]')
+    assert roster.is_visible()  # the last session held is open
+    for e in enrolments[:3]:
+        roster.locator(f'input[name="present"][value="{e.pk}"]').check()
+    roster.scroll_into_view_if_needed()
+    roster.locator("[data-save-roster]").click()
+    staff.locator(".msg.success").wait_for()
+    message = staff.locator(".msg.success").inner_text()
+    assert message.startswith("Sesión 2 (") and message.endswith("3 asistieron, 1 no asistieron.")
+    assert sorted(Attendance.objects.values_list("enrolment_id", "present")) == sorted(
+        [(e.pk, True) for e in enrolments[:3]] + [(enrolments[3].pk, False)])
+    assert "3 de 4 asistieron" in staff.locator("#sesion-2 summary").inner_text()
+    staff.locator("#attendance").scroll_into_view_if_needed()
+    screenshot(staff, "training-attendance", full_page=False)
+    ctx.close()

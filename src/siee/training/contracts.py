@@ -82,7 +82,7 @@ def validate_formula(formula) -> dict:
             if target < 0 or (basis == "rate" and target > 1):
                 raise ValueError
         except (TypeError, ValueError):
-            error(key, "target", _("La meta debe ser un número (entre 0 y 1 si la base es una tasa)."))
+            error(key, "target", _("La meta debe ser un número (entre 0 y 1, es decir de 0 % a 100 %, si la base es una tasa)."))
             target = 0.0
         try:
             amount = float(part.get("amount"))

@@ -173,8 +173,7 @@ def _shown(value: float) -> str:
     return f"{value:g}".replace(".", ",")
 
 
-BASIS_CHOICES = [("rate", _("Tasa (proporción de inscritas; de cupos para «inscritas»)")),
-                 ("count", _("Número de personas"))]
+BASIS_CHOICES = [("rate", _("Tasa (%)")), ("count", _("Número"))]
 MIN_PART_ROWS = 6
 
 
