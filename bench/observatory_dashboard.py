@@ -52,7 +52,8 @@ def _peak_mb() -> float:
 
 
 def _time_incremental() -> None:
-    """A referral added this month, then the request-time refresh; the CLI's incremental refresh; rolled back."""
+    """A (withdrawn) referral added this month, then the request-time refresh; the CLI's incremental refresh;
+    rolled back."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -66,7 +67,7 @@ def _time_incremental() -> None:
     measures = list(all_measures().values())
     with transaction.atomic():
         Referral.objects.create(person_id=template.person_id, vacancy_id=template.vacancy_id,
-                                referred_at=timezone.now(), status="referred")
+                                referred_at=timezone.now(), status="withdrawn")
         t0 = time.perf_counter()
         done = refresh_incremental(measures, only_stale=True, modified=False)
         print(f"request-time incremental refresh after a new referral: {time.perf_counter() - t0:.2f} s "

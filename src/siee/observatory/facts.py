@@ -343,8 +343,130 @@ def _skill_labels(ids: list[str]) -> dict[str, str]:
 
 # --- refresh ---------------------------------------------------------------------------------------------
 
-_INSERT_NAMES = ("measure",) + FACT_KEY + ("count", "total")
+_INSERT_NAMES = ("measure", "grain") + FACT_KEY + ("count", "total")
 RECENT_MONTHS = 2  # incremental refresh: the current and previous month are always rebuilt
+
+# --- roll-ups ("grains") -----------------------------------------------------------------------------------
+# The full facts of an event measure keep every dimension at once (month x municipality x sex x age group x ...
+# x ISCO x sector x size): nearly one row per record at scale. Dashboards read a few columns at a time, so each
+# measure also keeps roll-ups: "=<cols>" sums the full facts over the other columns (same counts and totals,
+# exact), and "cum=<cols>" accumulates that roll-up over the months (a stock up to a month is one month's rows).
+# Which roll-ups: the columns the indicators filter the measure on (U), alone and with each dimension column.
+NARROW, CUM = "=", "cum="
+
+
+def grain_name(cols: Iterable[str], *, cumulative: bool = False) -> str:
+    return (CUM if cumulative else NARROW) + ",".join(sorted(set(cols)))
+
+
+def grain_columns(grain: str) -> frozenset[str]:
+    body = grain.split("=", 1)[1] if "=" in grain else ""
+    return frozenset(c for c in body.split(",") if c)
+
+
+def measure_columns(spec: MeasureSpec) -> list[str]:
+    """Fact columns of a measure's dimensions (ISCO levels 1-3 live in isco4), in FACT_COLUMNS order."""
+    dims = {engine.column_of(d) for d in spec.dimensions if d != "territory"}
+    return [c for c in engine.FACT_COLUMNS if c in dims]
+
+
+def measure_usage() -> dict[str, tuple[set[str], bool]]:
+    """{measure: (columns its indicators filter on, whether an indicator reads it as a stock)}, over the built-in
+    and analyst-defined indicators."""
+    from siee.observatory.services import _definitions
+
+    usage: dict[str, tuple[set[str], bool]] = {}
+    for d in _definitions():
+        for o in d.operands():
+            cols, cum = usage.get(o.measure, (set(), False))
+            usage[o.measure] = (cols | {engine.column_of(dim) for dim, _ in o.filters}, cum or d.cumulative)
+    return usage
+
+
+def grain_plan(spec: MeasureSpec, filter_cols: set[str], cumulative: bool) -> list[str]:
+    cols = measure_columns(spec)
+    if spec.item:  # ranking facts are already month x municipality x item
+        return [grain_name((), cumulative=True)] if cumulative else []
+    base = set(filter_cols) & set(cols)
+    sets = [frozenset(base)] + [frozenset(base | {c}) for c in cols]
+    sets = [g for g in dict.fromkeys(sets) if len(g) < len(cols)]  # all columns = the full facts themselves
+    out = [grain_name(g) for g in sets]
+    if cumulative:
+        out += [grain_name(g, cumulative=True) for g in sets]
+    return out
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _build_grains(spec: MeasureSpec, grains: list[str], since: dt.date | None) -> int:
+    """Write the measure's roll-ups from its full facts (months >= since, or all). Returns rows written."""
+    from django.db import connection
+
+    from siee.observatory.models import ObservatoryFact
+
+    qn = connection.ops.quote_name
+    table = qn(ObservatoryFact._meta.db_table)
+    adapt = connection.ops.adapt_datefield_value
+    written = 0
+    with connection.cursor() as cursor:
+        for grain in grains:
+            keep = grain_columns(grain)
+            group = ["month", "territory_id"] + [c for c in engine.FACT_COLUMNS if c in keep] + ["item", "bucket"]
+            where = f"{qn('measure')} = %s AND {qn('grain')} = ''"
+            params: list = [spec.code]
+            if since is not None:
+                where += f" AND {qn('month')} >= %s"
+                params.append(adapt(since))
+            if not grain.startswith(CUM):
+                select = ", ".join(qn(c) if (c in keep or c in group) else "''" for c in FACT_KEY)
+                cursor.execute(
+                    f"INSERT INTO {table} ({', '.join(qn(c) for c in _INSERT_NAMES)}) "
+                    f"SELECT %s, %s, {select}, SUM({qn('count')}), SUM({qn('total')}) FROM {table} "
+                    f"WHERE {where} GROUP BY {', '.join(qn(c) for c in group)}", [spec.code, grain] + params)
+                written += max(0, cursor.rowcount)
+                continue
+            # Stock roll-up: the snapshot before `since` carried forward month by month with the new deltas.
+            keys = [c for c in group if c != "month"]
+            acc: dict[tuple, list[int]] = {}
+            start = None
+            if since is not None:  # the latest snapshot before `since` (snapshots stop at the last month with data)
+                cursor.execute(
+                    f"SELECT {qn('month')}, {', '.join(qn(c) for c in keys)}, {qn('count')}, {qn('total')} "
+                    f"FROM {table} WHERE {qn('measure')} = %s AND {qn('grain')} = %s AND {qn('month')} = "
+                    f"(SELECT MAX({qn('month')}) FROM {table} WHERE {qn('measure')} = %s AND {qn('grain')} = %s "
+                    f"AND {qn('month')} < %s)", [spec.code, grain, spec.code, grain, adapt(since)])
+                for rec in cursor.fetchall():
+                    start = rec[0]
+                    acc[tuple(rec[1:-2])] = [int(rec[-2]), int(rec[-1])]
+                if start is not None:
+                    start = _next_month(start if isinstance(start, dt.date) else dt.date.fromisoformat(str(start)))
+            cursor.execute(
+                f"SELECT {', '.join(qn(c) for c in group)}, SUM({qn('count')}), SUM({qn('total')}) FROM {table} "
+                f"WHERE {where} GROUP BY {', '.join(qn(c) for c in group)} ORDER BY {qn('month')}", params)
+            deltas: dict[dt.date, list[tuple]] = {}
+            for rec in cursor.fetchall():
+                month = rec[0] if isinstance(rec[0], dt.date) else dt.date.fromisoformat(str(rec[0]))
+                deltas.setdefault(month, []).append(rec[1:])
+            if not deltas:
+                continue
+            month, last = start or min(deltas), max(deltas)
+            rows = []
+            while month <= last:
+                for rec in deltas.get(month, ()):
+                    slot = acc.setdefault(tuple(rec[:-2]), [0, 0])
+                    slot[0] += int(rec[-2])
+                    slot[1] += int(rec[-1] or 0)
+                for key, (count, total) in acc.items():
+                    vals = dict(zip(keys, key, strict=True))
+                    rows.append((spec.code, grain) + tuple(month if c == "month" else vals.get(c, "")
+                                                           for c in FACT_KEY) + (count, total))
+                month = _next_month(month)
+            from siee.core.imports import insert_rows
+
+            written += insert_rows(ObservatoryFact, _INSERT_NAMES, rows)
+    return written
 
 
 def refresh_facts(measures: Iterable[MeasureSpec] | None = None, *, progress: bool = False,
@@ -357,14 +479,16 @@ def refresh_facts(measures: Iterable[MeasureSpec] | None = None, *, progress: bo
     from siee.observatory.registry import all_measures
 
     specs = list(measures) if measures is not None else list(all_measures().values())
+    usage = measure_usage()
     written: dict[str, int] = {}
     for spec in specs:
         started = time.perf_counter()
+        grains = grain_plan(spec, *usage.get(spec.code, (set(), False)))
         as_of = timezone.now()  # records modified after this moment are picked up by the next refresh
         first = since.get(spec.code) if isinstance(since, dict) else since
         first = first.replace(day=1) if first is not None else None
         fingerprint = spec.fingerprint()
-        rows = [(spec.code,) + tuple(r[k] for k in FACT_KEY) + (r["count"], r["total"])
+        rows = [(spec.code, "") + tuple(r[k] for k in FACT_KEY) + (r["count"], r["total"])
                 for r in spec.fact_rows(since=first)]
         try:
             FactFillState.objects.get_or_create(measure=spec.code, defaults={"refreshed_at": as_of})
@@ -377,10 +501,17 @@ def refresh_facts(measures: Iterable[MeasureSpec] | None = None, *, progress: bo
             old = ObservatoryFact.objects.filter(measure=spec.code)
             if first is not None:
                 old = old.filter(month__gte=first)
+            if first is not None and sorted(state.grains or []) != sorted(grains):
+                first = None  # the roll-ups changed (a new analyst filter): rebuild the whole measure
+                rows = [(spec.code, "") + tuple(r[k] for k in FACT_KEY) + (r["count"], r["total"])
+                        for r in spec.fact_rows()]
+                old = ObservatoryFact.objects.filter(measure=spec.code)
             deleted, _detail = old.delete()
             insert_rows(ObservatoryFact, _INSERT_NAMES, rows)
+            rolled = _build_grains(spec, grains, first)
             kept = state.rows - deleted if first is not None else 0
-            state.fingerprint, state.refreshed_at, state.rows = fingerprint, as_of, max(0, kept) + len(rows)
+            state.fingerprint, state.refreshed_at, state.grains = fingerprint, as_of, grains
+            state.rows = max(0, kept) + len(rows) + rolled
             state.seconds = time.perf_counter() - started
             state.save()
         written[spec.code] = len(rows)

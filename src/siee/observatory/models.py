@@ -14,6 +14,9 @@ class ObservatoryFact(models.Model):
     their values. Indicators for any territory, period and breakdown are sums over these rows."""
 
     measure = models.CharField(max_length=60)
+    # "" = every dimension of the measure; "=sex,age_group" = rolled up to those columns (the others ""), for
+    # fast reads; "cum=sex" = the same roll-up accumulated: each month holds everything up to and including it.
+    grain = models.CharField(max_length=200, default="", blank=True)
     month = models.DateField()
     territory_id = models.IntegerField()  # municipality (Territory.pk); no FK: rebuilt in bulk
     sex = models.CharField(max_length=1, default="", blank=True)
@@ -33,7 +36,7 @@ class ObservatoryFact(models.Model):
     class Meta:
         verbose_name = _("hecho agregado del observatorio")
         verbose_name_plural = _("hechos agregados del observatorio")
-        indexes = [models.Index(fields=["measure", "month", "territory_id"], name="obs_fact_measure_month")]
+        indexes = [models.Index(fields=["measure", "grain", "month", "territory_id"], name="obs_fact_measure_grain")]
 
 
 class FactFillState(models.Model):
@@ -44,6 +47,7 @@ class FactFillState(models.Model):
     refreshed_at = models.DateTimeField()
     rows = models.BigIntegerField(default=0)
     seconds = models.FloatField(default=0)
+    grains = models.JSONField(default=list, blank=True)  # roll-ups kept besides the full facts (see ObservatoryFact)
 
     class Meta:
         verbose_name = _("estado de agregación")

@@ -246,41 +246,86 @@ class _Computer:
         self.breakdowns = {b for b in breakdowns if b}
         self.territory_name = territory.display_name()
         self.cache: dict[tuple, list[dict]] = {}
+        self.grains: dict[str, set[str]] | None = None
+
+    def _grains(self, measure: str) -> set[str]:
+        if self.grains is None:
+            from siee.observatory.models import FactFillState
+
+            self.grains = {m: set(g or []) for m, g in FactFillState.objects.filter(
+                measure__in=list(self.filter_cols)).values_list("measure", "grains")}
+        return self.grains.get(measure, set())
+
+    def _pick_grain(self, measure: str, cols: set[str], cumulative: bool) -> str | None:
+        """The narrowest roll-up holding every column in `cols` (a stock: an accumulated one), or None."""
+        from siee.observatory.facts import CUM, grain_columns
+
+        best = None
+        for g in self._grains(measure):
+            if g.startswith(CUM) != cumulative:
+                continue
+            have = grain_columns(g)
+            if cols <= have and (best is None or len(have) < len(grain_columns(best))):
+                best = g
+        return best
 
     def _rows(self, measure: str, cumulative: bool, breakdown: str | None) -> list[dict]:
-        """The measure's facts for the area and period, summed by every column any requested breakdown or
-        filter needs: one query per measure (plain SQL, identical on SQLite and PostgreSQL)."""
-        from django.db import connection
-
-        from siee.observatory.models import ObservatoryFact
-
+        """The measure's facts for the area and period, summed by every column the filters and the requested
+        breakdowns need: one plain SQL query per measure (identical on SQLite and PostgreSQL), on the narrowest
+        roll-up that has those columns (see siee.observatory.facts); a stock reads one accumulated month."""
         spec = self.specs.get(measure)
-        cols = set(self.filter_cols.get(measure, set()))
+        base = set(self.filter_cols.get(measure, set()))
         # Ranking measures have no breakdowns: their facts are summed by item alone.
-        for b in (set() if (spec is not None and spec.item) else self.breakdowns | ({breakdown} if breakdown else set())):
-            cols.add("territory_id" if b == "territory" else engine.column_of(b))
+        ranking = spec is not None and spec.item
+        wanted = set() if ranking else self.breakdowns | ({breakdown} if breakdown else set())
+        shared = base | {engine.column_of(b) for b in wanted if b != "territory"}
+        own = base | ({engine.column_of(breakdown)} if breakdown and breakdown != "territory" and not ranking else set())
+        grain, cols, by_territory = self._pick_grain(measure, shared, cumulative), set(shared), "territory" in wanted
+        if grain is None and own != shared:
+            grain, cols, by_territory = self._pick_grain(measure, own, cumulative), set(own), breakdown == "territory"
+        if grain is None:  # the full facts have every column
+            grain, cols, by_territory = "", set(shared), "territory" in wanted
+        if by_territory:
+            cols.add("territory_id")
         if spec is not None and spec.histogram:
             cols.add("bucket")
-        if spec is not None and spec.item:
+        if ranking:
             cols.add("item")
         names = sorted(cols)
         # Keyed by the columns: every breakdown requested up front shares one query; another one gets its own.
-        key = (measure, cumulative, tuple(names))
+        key = (measure, cumulative, grain, tuple(names))
         if key in self.cache:
             return self.cache[key]
+        rows = self._query(measure, cumulative, grain, names)
+        self.cache[key] = rows
+        return rows
+
+    def _query(self, measure: str, cumulative: bool, grain: str, names: list[str]) -> list[dict]:
+        from django.db import connection
+
+        from siee.observatory.facts import CUM
+        from siee.observatory.models import ObservatoryFact
+
         qn = connection.ops.quote_name
+        table = qn(ObservatoryFact._meta.db_table)
         select = ", ".join(qn(c) for c in names)
         adapt = connection.ops.adapt_datefield_value
-        where = [f"{qn('measure')} = %s", f"{qn('month')} < %s"]
-        params: list = [measure, adapt(self.period.end)]
-        if not cumulative:
-            where.append(f"{qn('month')} >= %s")
-            params.append(adapt(self.period.start))
+        where = [f"{qn('measure')} = %s", f"{qn('grain')} = %s"]
+        params: list = [measure, grain]
+        if grain.startswith(CUM):  # accumulated: the last month before the end holds the whole stock
+            where.append(f"{qn('month')} = (SELECT MAX({qn('month')}) FROM {table} WHERE {qn('measure')} = %s "
+                         f"AND {qn('grain')} = %s AND {qn('month')} < %s)")
+            params += [measure, grain, adapt(self.period.end)]
+        else:
+            where.append(f"{qn('month')} < %s")
+            params.append(adapt(self.period.end))
+            if not cumulative:
+                where.append(f"{qn('month')} >= %s")
+                params.append(adapt(self.period.start))
         where.append(f"{qn('territory_id')} IN ({', '.join(['%s'] * len(self.area.ids))})" if self.area.ids else "1 = 0")
         params += self.area.ids
         sql = (f"SELECT {select + ', ' if names else ''}SUM({qn('count')}), SUM({qn('total')}) "
-               f"FROM {qn(ObservatoryFact._meta.db_table)} WHERE {' AND '.join(where)}"
-               + (f" GROUP BY {select}" if names else ""))
+               f"FROM {table} WHERE {' AND '.join(where)}" + (f" GROUP BY {select}" if names else ""))
         rows = []
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -290,7 +335,6 @@ class _Computer:
                 row = dict(zip(names, rec, strict=False))
                 row["_c"], row["_s"] = int(rec[-2]), int(rec[-1] or 0)
                 rows.append(row)
-        self.cache[key] = rows
         return rows
 
     def _cell_key(self, row: dict, breakdown: str | None) -> str:
