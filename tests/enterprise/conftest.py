@@ -8,8 +8,9 @@ from factories import actors, fast_passwords, make_employer, make_person, make_u
 from siee.enterprise import models as M
 
 ENTERPRISE_MODELS = (M.BusinessInitiative, M.TeamMember, M.InitiativeEvent, M.Product, M.ProductPhoto, M.CatalogTerm,
-                     M.ProcurementNeed, M.SupplierInteraction, M.GrantApplication, M.Award, M.Tranche,
-                     M.SurvivalFollowUp, M.RouteReferral, M.AdvisorySession)
+                     M.ProcurementNeed, M.SupplierInteraction, M.GrantCall, M.Criterion, M.GrantApplication,
+                     M.CommitteeScore, M.Award, M.Tranche, M.SurvivalFollowUp, M.RouteReferral, M.AdvisorySession,
+                     M.AgreedTask, M.Diagnosis, M.StepCompletion, M.BusinessEvent, M.EventParticipant, M.EventContact)
 
 
 def enterprise_snapshot() -> dict:

@@ -221,32 +221,3 @@ def test_api_diagnosis_operations_events_and_survival(actors, adviser, bakery, o
     fu = bakery.survival_follow_ups.get(months=6)
     r = api.post(f"/enterprise/survival/{fu.pk}", {"operating": False, "jobs": 0})
     assert r.json()["operating"] is False
-
-
-def test_web_committee_scores_award_and_tranche_payment(actors, adviser, bakery):
-    import datetime as dt
-
-    from siee.enterprise.models import Award, GrantApplication, StepKind
-
-    for kind in (StepKind.DIAGNOSIS, StepKind.TRAINING):
-        services.complete_step(actor=adviser, initiative_id=bakery.pk, kind=kind)
-    services.change_stage(actor=adviser, initiative_id=bakery.pk, stage=Stage.BUSINESS_PLAN)
-    call = services.create_call(actor=actors.admin, criteria=[{"name": "Viabilidad", "weight": 1}], data={
-        "name": "Semilla Web", "opens_on": dt.date.today() - dt.timedelta(days=1),
-        "closes_on": dt.date.today() + dt.timedelta(days=1), "amount_per_award": "1000000", "budget": "5000000"})
-    app = services.apply_to_call(actor=adviser, call_id=call.pk, initiative_id=bakery.pk)
-    crit = call.criteria.get()
-    home = Client()
-    home.login(username=actors.counsellor.username, password=PASSWORD)
-    assert home.post("/emprendimiento/convocatorias/", {"action": "score", "application": app.pk, "scorer": "j1",
-                                                        f"crit-{crit.pk}": "4.5"}).status_code == 302
-    assert GrantApplication.objects.get(pk=app.pk).score == 90.0
-    r = home.post("/emprendimiento/convocatorias/", {"action": "award", "application": app.pk, "amount1": "800000",
-                                                     "milestone1": "Horno", "amount2": "300000", "milestone2": "Ventas"})
-    assert r.status_code == 200 and "superan el monto adjudicado" in r.content.decode() and not Award.objects.exists()
-    home.post("/emprendimiento/convocatorias/", {"action": "award", "application": app.pk, "amount1": "700000",
-                                                 "milestone1": "Horno", "amount2": "300000", "milestone2": "Ventas"})
-    first = Award.objects.get().tranches.get(number=1)
-    assert home.post(f"/emprendimiento/{bakery.pk}/", {"action": "pay", "tranche": first.pk}).status_code == 302
-    first.refresh_from_db()
-    assert first.status == "paid"

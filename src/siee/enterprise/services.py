@@ -152,6 +152,16 @@ def parse_amount(value, *, field: str, allow_none: bool = True) -> Decimal | Non
     return amount.quantize(Decimal("0.01"))
 
 
+def money(value) -> str:
+    """A money amount as Colombians write it in messages: "$ 1.250.000" (cents only when there are some)."""
+    amount = Decimal(value or 0).quantize(Decimal("0.01"))
+    whole, cents = divmod(abs(amount), 1)
+    text = f"{int(whole):,}".replace(",", ".")
+    if cents:
+        text += "," + f"{cents:.2f}"[2:]
+    return ("-$ " if amount < 0 else "$ ") + text
+
+
 def _territory(code: str, field: str = "municipality_code"):
     t = find_territory(str(code or ""))
     if t is None:
@@ -436,9 +446,22 @@ def record_diagnosis(*, actor, initiative_id, answers: dict, questionnaire_id: i
 
 # --- seed capital ------------------------------------------------------------------------------------------
 
+def can_manage_calls(user) -> bool:
+    """Agency administrators and business advisers open and edit seed-capital calls."""
+    return user is None or user.is_agency_admin or user.role == "business_adviser"
+
+
 def _require_call_manager(actor) -> None:
-    if actor is not None and not actor.is_agency_admin and actor.role != "business_adviser":
+    if not can_manage_calls(actor):
         raise PermissionDenied(_("Su rol no permite crear ni modificar convocatorias."))
+
+
+def can_edit_call(user, call: GrantCall) -> bool:
+    """Only the organization that opened a call edits it (an unrestricted administrator edits any)."""
+    from siee.core.selectors import scope_territory_ids
+
+    return can_manage_calls(user) and (user is None or scope_territory_ids(user) is None
+                                       or call.organization_id == user.organization_id)
 
 
 def _criteria_values(criteria: list[dict]) -> list[tuple[str, float, float]]:
@@ -481,7 +504,7 @@ def _call_values(actor, data: dict, territory_codes) -> tuple[dict, list]:
     budget = parse_amount(data.get("budget"), field="budget", allow_none=False)
     if budget < amount:
         raise ValidationFailed(_("El presupuesto (%(b)s) no alcanza para un solo beneficiario (%(a)s).")
-                               % {"b": budget, "a": amount}, field="budget")
+                               % {"b": money(budget), "a": money(amount)}, field="budget")
     opens_on, closes_on = data.get("opens_on"), data.get("closes_on")
     if not opens_on:
         raise ValidationFailed(_("Indique la fecha de apertura."), field="opens_on")
@@ -521,18 +544,19 @@ def create_call(*, actor, data: dict, criteria: list[dict], territory_codes: lis
     return call
 
 
-def _call_for_update(actor, call_id) -> GrantCall:
+def editable_call(*, actor, call_id) -> GrantCall:
+    """The call, if the actor may edit it: in scope (else OutOfScope) and of the actor's organization (else
+    PermissionDenied)."""
     _require_call_manager(actor)
     if actor is None:
         call = GrantCall.objects.filter(pk=call_id).first()
         if call is None:
             raise OutOfScope(_("Convocatoria no encontrada."), field="call")
         return call
-    from siee.core.selectors import scope_territory_ids
     from siee.enterprise.selectors import get_call_for
 
     call = get_call_for(actor, call_id)
-    if scope_territory_ids(actor) is not None and call.organization_id != actor.organization_id:
+    if not can_edit_call(actor, call):
         raise PermissionDenied(_("Solo la organización que abrió la convocatoria puede modificarla."))
     return call
 
@@ -541,12 +565,12 @@ def update_call(*, actor, call_id, data: dict, criteria: list[dict], territory_c
     """Edit a call. The budget cannot drop below what is already awarded, and the committee criteria cannot change
     once a committee member has scored (the scores would no longer mean the same). Applications already submitted
     keep the eligibility checked when they applied; the new rules apply to new applications."""
-    call = _call_for_update(actor, call_id)
+    call = editable_call(actor=actor, call_id=call_id)
     crits = _criteria_values(criteria)
     values, territories = _call_values(actor, data, territory_codes)
     awarded = Award.objects.filter(application__call=call).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     if values["budget"] < awarded:
-        raise ValidationFailed(_("El presupuesto no puede ser menor que lo ya adjudicado (%(a)s).") % {"a": awarded},
+        raise ValidationFailed(_("El presupuesto no puede ser menor que lo ya adjudicado (%(a)s).") % {"a": money(awarded)},
                                field="budget")
     current = [(c.name, c.weight, c.max_score) for c in call.criteria.all()]
     criteria_changed = current != crits
@@ -718,7 +742,7 @@ def award_application(*, actor, application_id, tranches: list[dict], amount=Non
         raise ValidationFailed(_("El monto adjudicado debe ser positivo."), field="amount")
     awarded = Award.objects.filter(application__call=call).aggregate(s=Sum("amount"))["s"] or Decimal(0)
     if awarded + amount > call.budget:
-        raise ValidationFailed(_("El presupuesto de la convocatoria no alcanza (quedan %(r)s).") % {"r": call.budget - awarded},
+        raise ValidationFailed(_("El presupuesto de la convocatoria no alcanza (quedan %(r)s).") % {"r": money(call.budget - awarded)},
                                field="amount")
     plan = [(parse_amount(t.get("amount"), field=f"tranches[{i}].amount", allow_none=False), (t.get("milestone") or "").strip())
             for i, t in enumerate(tranches)]
@@ -731,7 +755,7 @@ def award_application(*, actor, application_id, tranches: list[dict], amount=Non
             raise ValidationFailed(_("El desembolso %(n)d no tiene hito.") % {"n": i + 1}, field=f"tranches[{i}].milestone")
     total = sum(v for v, _m in plan)
     if total > amount:
-        raise ValidationFailed(_("Los desembolsos suman %(t)s y superan el monto adjudicado de %(a)s.") % {"t": total, "a": amount},
+        raise ValidationFailed(_("Los desembolsos suman %(t)s y superan el monto adjudicado de %(a)s.") % {"t": money(total), "a": money(amount)},
                                field="tranches")
     on = on or timezone.localdate()
     with transaction.atomic():
@@ -758,7 +782,7 @@ def add_tranche(*, actor, award_id, amount, milestone: str) -> Tranche:
     planned = award.tranches.aggregate(s=Sum("amount"))["s"] or Decimal(0)
     if planned + value > award.amount:
         raise ValidationFailed(_("Con este desembolso el plan sumaría %(t)s y superaría el monto adjudicado de %(a)s.")
-                               % {"t": planned + value, "a": award.amount}, field="amount")
+                               % {"t": money(planned + value), "a": money(award.amount)}, field="amount")
     with transaction.atomic():
         number = (award.tranches.order_by("-number").values_list("number", flat=True).first() or 0) + 1
         tranche = Tranche.objects.create(award=award, number=number, amount=value, milestone=milestone)
@@ -928,6 +952,17 @@ def add_product_photo(*, actor, product_id, data: bytes, filename: str = "") -> 
 
 # --- supplier development ----------------------------------------------------------------------------------
 
+def _entity_in_scope(actor, entity: Organization) -> bool:
+    """A public entity buys in the actor's territories (or has no territory of its own)."""
+    from siee.core.selectors import scope_territory_ids
+
+    scope = scope_territory_ids(actor) if actor is not None else None
+    if scope is None:
+        return True
+    own = set(entity.territories.values_list("pk", flat=True))
+    return not own or bool(own & scope)
+
+
 def create_need(*, actor, data: dict, skill_ids: list[int] = ()) -> ProcurementNeed:
     """A buyer's procurement need: `buyer_employer_id` (an employer in scope) or `buyer_entity_id` (a public entity)."""
     _require_staff(actor)
@@ -939,7 +974,7 @@ def create_need(*, actor, data: dict, skill_ids: list[int] = ()) -> ProcurementN
         employer = get_employer_for(actor, data["buyer_employer_id"]) if actor else Employer.objects.get(pk=data["buyer_employer_id"])
     elif data.get("buyer_entity_id"):
         entity = Organization.objects.filter(pk=data["buyer_entity_id"]).first()
-        if entity is None:
+        if entity is None or not _entity_in_scope(actor, entity):
             raise OutOfScope(_("Entidad compradora no encontrada."), field="buyer_entity_id")
     else:
         raise ValidationFailed(_("Indique el comprador (empleador o entidad pública)."), field="buyer")

@@ -6,12 +6,14 @@ Thin: selectors read with the acting user's scope, services write; another terri
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -19,8 +21,9 @@ from django.views.decorators.http import require_POST
 from siee.core.errors import ValidationFailed
 from siee.core.models import Territory, TerritoryLevel
 from siee.core.selectors import find_territory, territory_subtree_ids
-from siee.enterprise import catalog, selectors, services, suppliers
-from siee.enterprise.models import BusinessInitiative, ProductPhoto, Stage, SupplierStep
+from siee.enterprise import catalog, selectors, services
+from siee.enterprise.forms import DiagnosisForm, SessionForm, SurvivalForm
+from siee.enterprise.models import BusinessInitiative, ProductPhoto, RouteDirection, Stage
 from siee.taxonomy.models import Sector
 from siee.web.permissions import domain_errors_as_http, personal_data_required
 
@@ -118,70 +121,116 @@ def initiatives(request):
     })
 
 
+def _session_at(day):
+    """A session dated today keeps the current time; an earlier date is recorded at noon, local time."""
+    if day is None or day == timezone.localdate():
+        return None
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))
+
+
+def _initiative_forms(request, ini, action):
+    post = request.POST if request.method == "POST" else None
+    questionnaire = services.default_questionnaire()
+    follow_ups = selectors.due_follow_ups(ini)
+    posted_fu = str(request.POST.get("follow_up") or "") if action == "survival" else ""
+    return {
+        "session_form": SessionForm(post if action == "session" else None),
+        "diagnosis_form": DiagnosisForm(post if action == "diagnosis" else None, questionnaire=questionnaire),
+        "survival_forms": [(fu, SurvivalForm(post if posted_fu == str(fu.pk) else None, prefix=f"fu{fu.pk}"))
+                           for fu in follow_ups],
+    }
+
+
+def _initiative_action(request, ini, action, forms_) -> bool:
+    """Run one POSTed action of the initiative page; True when it was saved. Form errors stay on the bound form."""
+    if action == "session":
+        form = forms_["session_form"]
+        if not form.is_valid():
+            return False
+        d = form.cleaned_data
+        try:
+            services.record_session(actor=request.user, initiative_id=ini.pk, notes=d["notes"], minutes=d.get("minutes") or 60,
+                                    tasks=form.task_list(), at=_session_at(d.get("on")))
+        except ValidationFailed as exc:
+            form.add_domain_errors(exc)
+            return False
+        return True
+    if action == "diagnosis":
+        form = forms_["diagnosis_form"]
+        if not form.is_valid():
+            return False
+        try:
+            services.record_diagnosis(actor=request.user, initiative_id=ini.pk, answers=form.answers(),
+                                      questionnaire_id=form.questionnaire.pk)
+        except ValidationFailed as exc:
+            form.add_domain_errors(exc)
+            return False
+        return True
+    if action == "survival":
+        fu_id = str(request.POST.get("follow_up") or "")
+        match = [(fu, f) for fu, f in forms_["survival_forms"] if str(fu.pk) == fu_id]
+        if not match:
+            raise ValidationFailed(_("Ese seguimiento no está pendiente para esta iniciativa."), field="follow_up")
+        fu, form = match[0]
+        if not form.is_valid():
+            return False
+        try:
+            services.record_survival(actor=request.user, follow_up_id=fu.pk, **form.service_kwargs())
+        except ValidationFailed as exc:
+            form.add_domain_errors(exc)
+            return False
+        return True
+    if action == "task_done":
+        task_id = str(request.POST.get("task") or "")
+        task = ini.tasks.filter(pk=int(task_id)).first() if task_id.isdigit() else None
+        if task is None:
+            raise ValidationFailed(_("Tarea no encontrada."), field="task")
+        services.complete_task(actor=request.user, task_id=task.pk)
+    elif action == "stage":
+        services.change_stage(actor=request.user, initiative_id=ini.pk, stage=int(request.POST.get("stage") or 0))
+    elif action == "step":
+        services.complete_step(actor=request.user, initiative_id=ini.pk, kind=request.POST.get("kind"))
+    elif action == "product":
+        photos = [(f.name, f.read()) for f in request.FILES.getlist("photo")]
+        services.add_product(actor=request.user, initiative_id=ini.pk, photos=photos, data={
+            k: request.POST.get(k, "") for k in ("name", "description", "price_min", "price_max", "unit", "kind")})
+    elif action == "pay":
+        services.pay_tranche(actor=request.user, tranche_id=request.POST.get("tranche"))
+    elif action == "publish":
+        services.publish_initiative(actor=request.user, initiative_id=ini.pk, public=request.POST.get("public") == "1",
+                                    contact={k: request.POST.get(k, "") for k in (
+                                        "whatsapp", "phone", "email", "delivery_area", "public_description")})
+    else:
+        raise ValidationFailed(_("Acción desconocida."), field="action")
+    return True
+
+
 @personal_data_required
 @domain_errors_as_http
 def initiative_detail(request, initiative_id: int):
     ini = selectors.get_initiative_for(request.user, initiative_id)
-    if request.method == "POST":
-        action = request.POST.get("action")
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms_ = _initiative_forms(request, ini, action)
+    if action is not None:
         try:
-            if action == "stage":
-                services.change_stage(actor=request.user, initiative_id=ini.pk, stage=int(request.POST.get("stage") or 0))
-            elif action == "session":
-                tasks = [{"description": t} for t in (request.POST.get("tasks") or "").splitlines() if t.strip()]
-                services.record_session(actor=request.user, initiative_id=ini.pk, notes=request.POST.get("notes", ""),
-                                        tasks=tasks)
-            elif action == "step":
-                services.complete_step(actor=request.user, initiative_id=ini.pk, kind=request.POST.get("kind"))
-            elif action == "product":
-                photos = [(f.name, f.read()) for f in request.FILES.getlist("photo")]
-                services.add_product(actor=request.user, initiative_id=ini.pk, photos=photos, data={
-                    k: request.POST.get(k, "") for k in ("name", "description", "price_min", "price_max", "unit", "kind")})
-            elif action == "pay":
-                services.pay_tranche(actor=request.user, tranche_id=request.POST.get("tranche"))
-            elif action == "publish":
-                services.publish_initiative(actor=request.user, initiative_id=ini.pk,
-                                            public=request.POST.get("public") == "1", contact={
-                                                k: request.POST.get(k, "") for k in (
-                                                    "whatsapp", "phone", "email", "delivery_area", "public_description")})
-            else:
-                raise ValidationFailed(_("Acción desconocida."), field="action")
+            saved = _initiative_action(request, ini, action, forms_)
         except ValidationFailed as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, _("Cambios guardados."))
-            return redirect("enterprise:initiative", ini.pk)
+            if saved:
+                messages.success(request, _("Cambios guardados."))
+                return redirect("enterprise:initiative", ini.pk)
+            messages.error(request, _("Revise los campos marcados."))
     done = set(ini.step_completions.values_list("step_id", flat=True))
     steps = [(s, s.pk in done) for s in services.route_steps(ini.organization_id)]
     return render(request, "enterprise/initiative_detail.html", {
         "ini": ini, "events": ini.events.select_related("actor")[:50], "steps": steps,
         "sessions": ini.sessions.prefetch_related("tasks")[:10], "products": ini.products.all(),
-        "stages": Stage.choices, "diagnoses": ini.diagnoses.all()[:3],
+        "stages": Stage.choices, "diagnoses": ini.diagnoses.all()[:3], "action": action,
         "follow_ups": ini.survival_follow_ups.all(), "members": ini.members.select_related("person"),
         "awards": [a.award for a in ini.grant_applications.filter(status="awarded").select_related("award", "call")],
-    })
-
-
-@personal_data_required
-@domain_errors_as_http
-def need_suppliers(request, need_id: int):
-    need = selectors.get_need_for(request.user, need_id)
-    if request.method == "POST":
-        try:
-            services.record_supplier_step(actor=request.user, need_id=need.pk,
-                                          initiative_id=request.POST.get("initiative"), step=request.POST.get("step", ""),
-                                          value=request.POST.get("value") or None, note=request.POST.get("note", ""))
-        except ValidationFailed as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Registrado."))
-            return redirect("enterprise:need", need.pk)
-    ranked = suppliers.rank_suppliers(need, top=10)
-    for r in ranked:
-        r["pct"] = round(100 * r["score"])
-    return render(request, "enterprise/need.html", {
-        "need": need, "ranked": ranked, "steps": SupplierStep.choices,
-        "interactions": need.interactions.select_related("initiative")[:50],
+        "applications": ini.grant_applications.select_related("call").order_by("-submitted_at"),
+        **forms_,
     })
 
 
@@ -191,6 +240,8 @@ def need_suppliers(request, need_id: int):
 def refer_person(request, person_id: int):
     direction = request.POST.get("direction", "to_entrepreneurship")
     try:
+        if direction not in RouteDirection.values:
+            raise ValidationFailed(_("Dirección de la remisión desconocida."), field="direction")
         if direction == "to_employment":
             services.refer_to_employment(actor=request.user, person_id=person_id, reason=request.POST.get("reason", ""))
         else:
@@ -234,51 +285,3 @@ def initiative_create(request):
             return redirect("enterprise:initiative", ini.pk)
     return render(request, "enterprise/initiative_form.html", {
         "person": person, "sectors": Sector.objects.filter(level=2).order_by("code"), "values": request.POST})
-
-
-@personal_data_required
-@domain_errors_as_http
-def calls(request):
-    """Seed-capital calls with their applications: eligibility, committee score, award and tranches."""
-    from siee.enterprise.models import GrantApplication
-
-    if request.method == "POST":
-        action = request.POST.get("action")
-        app_id = request.POST.get("application")
-        try:
-            if action == "score":
-                scores = {k[len("crit-"):]: v for k, v in request.POST.items() if k.startswith("crit-") and v.strip()}
-                services.score_application(actor=request.user, application_id=app_id, scores=scores,
-                                           scorer_label=request.POST.get("scorer") or None)
-            elif action == "award":
-                tranches = [{"amount": request.POST.get(f"amount{i}"), "milestone": request.POST.get(f"milestone{i}")}
-                            for i in (1, 2, 3) if (request.POST.get(f"amount{i}") or "").strip()]
-                services.award_application(actor=request.user, application_id=app_id, tranches=tranches)
-            else:
-                raise ValidationFailed(_("Acción desconocida."), field="action")
-        except ValidationFailed as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Cambios guardados."))
-            return redirect("enterprise:calls")
-    scope = selectors.initiatives_for(request.user).values("pk")
-    rows = []
-    for call in selectors.calls_for(request.user).prefetch_related("criteria")[:20]:
-        apps = (GrantApplication.objects.filter(call=call, initiative__in=scope)
-                .select_related("initiative").order_by("-score", "id"))
-        rows.append({"call": call, "applications": apps})
-    return render(request, "enterprise/calls.html", {"rows": rows})
-
-
-@personal_data_required
-@domain_errors_as_http
-def events(request):
-    """Business events (fairs, Viernes Empresarial) with participants, attendance, contacts and deals."""
-    rows = []
-    for event in selectors.events_for(request.user)[:20]:
-        participants = list(event.participants.select_related("initiative", "employer", "person"))
-        contacts = list(event.contacts.select_related("initiative", "employer"))
-        rows.append({"event": event, "participants": participants, "attended": sum(p.attended for p in participants),
-                     "contacts": contacts, "deals": [c for c in contacts if c.is_deal],
-                     "deal_value": sum((c.value or 0) for c in contacts if c.is_deal)})
-    return render(request, "enterprise/events.html", {"rows": rows})
