@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from factories import PASSWORD, make_person
+from factories import PASSWORD, make_person, make_user
 from siee.core.models import AuditEntry, Organization
 from siee.training import services
 from siee.training.models import Attendance, Cohort, Course, ResultsContract, Session
@@ -237,6 +237,11 @@ def test_roster_records_a_whole_session(actors, cohort, enrolled):
     assert sorted(Attendance.objects.values_list("enrolment_id", "session__number", "present")) == [
         (a.pk, 2, False), (b.pk, 2, True)]
     assert "1 de 2 asistieron" in html
+    r = c.post(f"/formacion/cohortes/{cohort.pk}/asistencia/",
+               {"session": "1", "roster": [a.pk, b.pk], "present": [], "everyone": "1"}, follow=True)
+    assert re.search(r"Sesión 1 \([^)]*\): 2 asistieron, 0 no asistieron\.", r.content.decode())
+    assert sorted(Attendance.objects.filter(session__number=1).values_list("enrolment_id", "present")) == [
+        (a.pk, True), (b.pk, True)]
 
 
 def test_roster_unknown_session_or_person_not_enrolled_saves_nothing(actors, cohort, enrolled):
@@ -282,3 +287,14 @@ def test_cohort_status_and_a_new_session(actors, cohort):
     assert "La fecha está fuera de las fechas de la cohorte" in r.content.decode()
     assert list(Session.objects.filter(cohort=cohort).values_list("number", "date", "topic")) == [
         (1, cohort.start_date, ""), (2, cohort.start_date + dt.timedelta(days=7), ""), (3, day, "Limpieza")]
+
+
+def test_system_admin_sees_every_provider_with_its_counts(actors, kitchen):
+    services.create_contract(actor=actors.counsellor, provider_id=kitchen["provider"].pk, code="CT-1", title="",
+                             start_date="2026-01-01", end_date="2026-12-31", formula={"fixed": 1, "parts": []})
+    services.register_provider(actor=actors.outsider, name="Academia del Valle", territory_codes=["76001"])
+    html = _login(make_user(None, "system_admin")).get("/formacion/proveedores/").content.decode()
+    assert "Academia del Valle" in html and "Escuela Gastronómica de Santander (prueba)" in html
+    counts = re.findall(r"<td data-label=\"(Cursos|Contratos)\">(\d+)</td>", html)
+    # Academia del Valle, then the Escuela (by name)
+    assert counts == [("Cursos", "0"), ("Contratos", "0"), ("Cursos", "1"), ("Contratos", "1")]

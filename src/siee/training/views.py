@@ -96,11 +96,13 @@ def cohort_detail(request, cohort_id):
 @domain_errors_as_http
 def cohort_attendance(request, cohort_id):
     """The roster of one session: every person listed (`roster`) is present if checked (`present`), absent if
-    not; saved in one transaction by the service, or nothing at all with the reasons."""
+    not (the "everyone" button marks them all present); saved in one transaction by the service, or nothing at all
+    with the reasons."""
     cohort = selectors.get_cohort_for(request.user, cohort_id)
     number = (request.POST.get("session") or "").strip()
-    present = request.POST.getlist("present")
-    absent = [pk for pk in request.POST.getlist("roster") if pk not in present]
+    roster = request.POST.getlist("roster")
+    present = roster if request.POST.get("everyone") else request.POST.getlist("present")
+    absent = [pk for pk in roster if pk not in present]
     target = reverse("training:cohort", args=[cohort.pk])
     try:
         result = services.record_session_attendance(actor=request.user, cohort_id=cohort.pk, session_number=number,
