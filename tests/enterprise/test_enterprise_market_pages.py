@@ -200,6 +200,11 @@ def test_event_bad_input_is_refused_on_the_named_field(actors, adviser, supplier
     r = web.post(url, {"action": "contact", "initiative_id": supplier.pk, "employer_id": hotel.pk})  # not a buyer here
     assert r.context["contact_form"].errors == {"employer_id": ["Elija una opción de la lista."]}
     assert snapshot() == before
+    cali_person = make_person(actors.outsider, municipality_code="76001")
+    before = snapshot()
+    r = web.post(url, {"action": "participant", "role": "visitor", "person_id": cali_person.pk})
+    assert r.status_code == 200 and r.context["participant_form"].errors == {"person_id": ["Persona no encontrada."]}
+    assert snapshot() == before
 
 
 def test_other_territory_cannot_see_or_change_an_event(actors, adviser, supplier, snapshot):

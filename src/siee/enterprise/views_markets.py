@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from siee.core.errors import ValidationFailed
+from siee.core.errors import OutOfScope, ValidationFailed
 from siee.enterprise import selectors, services, suppliers
 from siee.enterprise.forms import (
     ContactForm,
@@ -132,6 +132,8 @@ def event_detail(request, event_id: int):
                         services.add_participant(actor=request.user, event_id=event.pk, **participant_form.service_kwargs())
                     except ValidationFailed as exc:
                         participant_form.add_domain_errors(exc)
+                    except OutOfScope as exc:  # a person number outside the user's territories (audited as denied)
+                        participant_form.add_error("person_id", exc.message)
                     else:
                         messages.success(request, _("Participante inscrito."))
                         return redirect("enterprise:event", event.pk)
@@ -146,6 +148,8 @@ def event_detail(request, event_id: int):
                         services.record_event_contact(actor=request.user, event_id=event.pk, **contact_form.service_kwargs())
                     except ValidationFailed as exc:
                         contact_form.add_domain_errors(exc)
+                    except OutOfScope as exc:
+                        contact_form.add_error("person_id", exc.message)
                     else:
                         messages.success(request, _("Contacto registrado."))
                         return redirect("enterprise:event", event.pk)
