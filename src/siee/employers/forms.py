@@ -35,7 +35,8 @@ def municipality_choices_for(user, blank_label):
 def sector_choices():
     choices = [("", _("— Sin dato —"))]
     sections = {}
-    for s in Sector.objects.order_by("code"):
+    # Sections first: division codes ("10") sort before section letters ("C") and would find no section yet.
+    for s in Sector.objects.order_by("level", "code"):
         if s.level == 1:
             sections[s.code] = (s.label, [])
         elif s.section in sections:
