@@ -499,8 +499,8 @@ def refresh_facts(measures: Iterable[MeasureSpec] | None = None, *, progress: bo
             # other instead of both deleting and both inserting (PostgreSQL; SQLite serializes writers anyway).
             state = FactFillState.objects.select_for_update().get(measure=spec.code)
             old = ObservatoryFact.objects.filter(measure=spec.code)
-            if first is not None:
-                old = old.filter(month__gte=first)
+            if first is not None:  # by grain, so the (measure, grain, month) index serves the month range
+                old = old.filter(grain__in=[""] + sorted(set(state.grains or []) | set(grains)), month__gte=first)
             if first is not None and sorted(state.grains or []) != sorted(grains):
                 first = None  # the roll-ups changed (a new analyst filter): rebuild the whole measure
                 rows = [(spec.code, "") + tuple(r[k] for k in FACT_KEY) + (r["count"], r["total"])
