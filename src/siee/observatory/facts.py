@@ -137,7 +137,12 @@ class MeasureSpec:
             qs = qs.exclude(**self.exclude)
         return qs
 
-    def expressions(self) -> dict[str, object]:
+    def expressions(self, *, event_year: bool = True) -> dict[str, object]:
+        """Annotations of the GROUP BY. The age group is computed in SQL on PostgreSQL (6 groups instead of every
+        birth year); on SQLite, where each date function is a Python call per row, from the birth year and the
+        event's year (`event_year=False`: the year of the fact's month, same time zone) in Python."""
+        from django.db import connection
+
         exprs: dict[str, object] = {"_month": TruncMonth(self.date), "_territory_id": F(self.territory)}
         p = None if self.item else self.person
         if p is not None:
@@ -147,7 +152,12 @@ class MeasureSpec:
             exprs["disability"] = Case(When(**{p + "disability": True}, then=Value("S")), default=Value("N"),
                                        output_field=CharField())
             exprs["education_level"] = F(p + "education_level__code")
-            exprs["age_group"] = _age_group_expr(ExtractYear(self.date) - ExtractYear(p + "birth_date"))
+            if connection.vendor == "postgresql":
+                exprs["age_group"] = _age_group_expr(ExtractYear(self.date) - ExtractYear(p + "birth_date"))
+            else:
+                exprs["_birth_year"] = ExtractYear(p + "birth_date")
+                if event_year:
+                    exprs["_event_year"] = ExtractYear(self.date)
         elif self.education and not self.item:
             exprs["education_level"] = F(self.education)
         for dim, path in ({} if self.item else self.job).items():
@@ -167,7 +177,7 @@ class MeasureSpec:
             yield from _merge(r for r in self.rows() if since is None or (r.get("month") and r["month"] >= since))
             return
         # Annotation names carry a prefix so they never clash with the model's own fields (Person.sex...).
-        exprs = {"f" + name: expr for name, expr in self.expressions().items()}
+        exprs = {"f" + name: expr for name, expr in self.expressions(event_year=False).items()}
         names = list(exprs)
         aggs = {"f_count": Count("pk")}
         if self.value:
@@ -184,7 +194,8 @@ class MeasureSpec:
         out["month"] = _month(row["_month"])
         out["territory_id"] = row["_territory_id"]
         if "_birth_year" in row:
-            by, ey = row.get("_birth_year"), row.get("_event_year")
+            by = row.get("_birth_year")
+            ey = row["_event_year"] if "_event_year" in row else (out["month"].year if out["month"] else None)
             out["age_group"] = engine.age_group(ey - by) if (by and ey) else ""
         if self.value_fn is not None:
             raw = {k[1:]: v for k, v in row.items() if k.startswith("_")}
