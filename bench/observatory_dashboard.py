@@ -151,9 +151,10 @@ def main() -> int:
 
     if not args.skip_refresh:
         t0 = time.perf_counter()
-        written = refresh_facts()
+        written = refresh_facts(progress=True)
         refresh_s = time.perf_counter() - t0
-        print(f"refresh (full rebuild of the fact table): {refresh_s:.1f} s, {sum(written.values()):,} fact rows "
+        print(f"refresh (full rebuild of the fact table): {refresh_s:.1f} s (load average "
+              f"{os.getloadavg()[0]:.2f}), {sum(written.values()):,} fact rows "
               f"for {len(written)} measures ({ObservatoryFact.objects.count():,} in table)")
     else:
         print(f"refresh skipped: {ObservatoryFact.objects.count():,} fact rows in table")
@@ -190,6 +191,12 @@ def main() -> int:
         one(services._Computer, d, True)
         per[d.code] = time.perf_counter() - t0
 
+    worst = max(per.items(), key=lambda kv: kv[1])
+    print(f"engine: whole dashboard {dash_s * 1000:.0f} ms (warm); slowest indicator {worst[0]} "
+          f"{worst[1] * 1000:.1f} ms; load average {os.getloadavg()[0]:.2f} (baseline follows)", flush=True)
+    for d in defs:
+        print(f"  {d.code:34} {per[d.code] * 1000:10.1f} ms", flush=True)
+
     base_per = {}
     base_total = None
     identical = None
@@ -201,6 +208,7 @@ def main() -> int:
             t0 = time.perf_counter()
             base_results += one(BaselineComputer, d, False)
             base_per[d.code] = time.perf_counter() - t0
+            print(f"  baseline {d.code:34} {base_per[d.code] * 1000:10.1f} ms", flush=True)
         base_total = time.perf_counter() - t_all
         identical = [r.to_dict() for r in engine_plain] == [r.to_dict() for r in base_results]
         if not identical:
