@@ -58,7 +58,7 @@ def _time_incremental() -> None:
     from django.utils import timezone
 
     from siee.intermediation.models import Referral
-    from siee.observatory.facts import refresh_incremental
+    from siee.observatory.facts import REQUEST_MONTHS, refresh_incremental
     from siee.observatory.registry import all_measures
 
     template = Referral.objects.order_by("-pk").first()
@@ -69,7 +69,7 @@ def _time_incremental() -> None:
         Referral.objects.create(person_id=template.person_id, vacancy_id=template.vacancy_id,
                                 referred_at=timezone.now(), status="withdrawn")
         t0 = time.perf_counter()
-        done = refresh_incremental(measures, only_stale=True, modified=False)
+        done = refresh_incremental(measures, only_stale=True, modified=False, months=REQUEST_MONTHS)
         print(f"request-time incremental refresh after a new referral: {time.perf_counter() - t0:.2f} s "
               f"({', '.join(done) or 'nothing'})")
         t0 = time.perf_counter()

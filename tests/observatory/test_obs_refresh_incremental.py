@@ -12,7 +12,7 @@ from test_obs_indicators_data import at, build
 from siee.cli import main
 from siee.intermediation.models import Referral
 from siee.observatory import services
-from siee.observatory.facts import plan_incremental, recent_start, refresh_facts
+from siee.observatory.facts import REQUEST_MONTHS, plan_incremental, recent_start, refresh_facts
 from siee.observatory.models import FactFillState, ObservatoryFact
 from siee.observatory.periods import parse_period
 from siee.observatory.registry import all_measures
@@ -62,7 +62,7 @@ def test_recent_start_is_the_first_day_of_the_previous_month():
 
 
 def test_request_after_a_new_row_this_month_rebuilds_only_recent_months(dataset):
-    window = recent_start()
+    window = recent_start(months=REQUEST_MONTHS)  # the current month
     old_ids = ids_before(window)
     registered_before = ObservatoryFact.objects.filter(measure="people_registered", grain="").count()
     p1 = dataset["people"][1]
@@ -73,15 +73,15 @@ def test_request_after_a_new_row_this_month_rebuilds_only_recent_months(dataset)
     Referral.objects.create(person=newcomer, vacancy=dataset["vacancies"][2], referred_at=newcomer.registered_at,
                             status="referred")
 
-    plan = plan_incremental(all_measures().values(), only_stale=True)
-    # Only the measures over people and referrals are stale, each from the first recent month on.
+    plan = plan_incremental(all_measures().values(), only_stale=True, months=REQUEST_MONTHS)
+    # Only the measures over people and referrals are stale, each from the current month on.
     assert plan == {"people_registered": window, "people_active": window, "expected_wage": window,
                     "referrals": window}
 
     services.compute_all(territory="68", period=current_quarter(), breakdowns=["sex"])
 
     # No fact of an older month was deleted or rewritten; the only new ones there are stock snapshots carried over
-    # months without records (October, before the window) up to the new row's month.
+    # months without records (October, November) up to the new row's month.
     added = ids_before(window) - old_ids
     assert old_ids <= ids_before(window)
     assert set(ObservatoryFact.objects.filter(pk__in=added).values_list("grain", flat=True)) <= {"cum=", "cum=sex"} | {

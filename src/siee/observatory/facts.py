@@ -187,11 +187,16 @@ class MeasureSpec:
             qs = qs.filter(self.since_filter(since))
         qs = qs.annotate(**exprs).values(*names).annotate(**aggs).order_by()
         rows = ({k[1:]: v for k, v in row.items()} for row in qs.iterator(chunk_size=20000))
-        yield from _merge(self._convert(row) for row in rows)
+        months: dict = {}  # a few distinct values: convert each once (time zone lookups are slow per row)
+        yield from _merge(self._convert(row, months) for row in rows)
 
-    def _convert(self, row: dict) -> dict:
+    def _convert(self, row: dict, months: dict | None = None) -> dict:
         out = {k: row.get(k) for k in FACT_KEY}
-        out["month"] = _month(row["_month"])
+        raw_month = row["_month"]
+        if months is None:
+            out["month"] = _month(raw_month)
+        else:
+            out["month"] = months.get(raw_month) or months.setdefault(raw_month, _month(raw_month))
         out["territory_id"] = row["_territory_id"]
         if "_birth_year" in row:
             by = row.get("_birth_year")
@@ -355,7 +360,8 @@ def _skill_labels(ids: list[str]) -> dict[str, str]:
 # --- refresh ---------------------------------------------------------------------------------------------
 
 _INSERT_NAMES = ("measure", "grain") + FACT_KEY + ("count", "total")
-RECENT_MONTHS = 2  # incremental refresh: the current and previous month are always rebuilt
+RECENT_MONTHS = 2  # incremental refresh (CLI): the current and previous month are always rebuilt
+REQUEST_MONTHS = 1  # at request time: the current month (plus the months of the new rows)
 
 # --- roll-ups ("grains") -----------------------------------------------------------------------------------
 # The full facts of an event measure keep every dimension at once (month x municipality x sex x age group x ...

@@ -213,17 +213,18 @@ def _build_area(territory) -> _Area:
 # --- computation ------------------------------------------------------------------------------------------
 
 def _auto_refresh(defs: Iterable[engine.Definition]) -> None:
-    """Request-time freshness: measures whose source table gained rows since their last refresh get their recent
-    months (and the months of the new rows) rebuilt, never the whole history; a measure never aggregated is built
+    """Request-time freshness: measures whose source table gained rows since their last refresh get the current
+    month (and the months of the new rows) rebuilt, never the whole history; a measure never aggregated is built
     whole. Modified older records wait for the nightly full rebuild (docs/observatory-engine.md)."""
-    from siee.observatory.facts import refresh_incremental
+    from siee.observatory.facts import REQUEST_MONTHS, refresh_incremental
     from siee.observatory.registry import all_measures
 
     if not getattr(settings, "SIEE_OBSERVATORY_AUTO_REFRESH", True):
         return
     measures = all_measures()
     needed = {o.measure for d in defs for o in d.operands()}
-    refresh_incremental([measures[m] for m in sorted(needed) if m in measures], only_stale=True, modified=False)
+    refresh_incremental([measures[m] for m in sorted(needed) if m in measures], only_stale=True, modified=False,
+                        months=REQUEST_MONTHS)
 
 
 class _Computer:
