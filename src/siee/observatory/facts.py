@@ -234,29 +234,34 @@ def _month(value) -> dt.date:
 
 def _merge(rows: Iterable[dict]) -> Iterable[dict]:
     acc: dict[tuple, list[int]] = {}
+    text = _text
     for row in rows:
-        if row.get("month") is None or row.get("territory_id") is None:
+        get = row.get
+        month, territory = get("month"), get("territory_id")
+        if month is None or territory is None:
             continue
-        key = tuple(_norm(k, row.get(k)) for k in FACT_KEY)
+        bucket = get("bucket")
+        key = (month, territory, *[text(get(k)) for k in _TEXT_KEYS], None if bucket is None else int(bucket))
         slot = acc.get(key)
         if slot is None:
-            acc[key] = [int(row.get("count") or 0), int(row.get("total") or 0)]
+            acc[key] = [int(get("count") or 0), int(get("total") or 0)]
         else:
-            slot[0] += int(row.get("count") or 0)
-            slot[1] += int(row.get("total") or 0)
+            slot[0] += int(get("count") or 0)
+            slot[1] += int(get("total") or 0)
     for key, (count, total) in acc.items():
         out = dict(zip(FACT_KEY, key, strict=True))
         out["count"], out["total"] = count, total
         yield out
 
 
-def _norm(name: str, value):
-    if name == "bucket":
-        return None if value is None else int(value)
-    if name in ("month", "territory_id"):
-        return value
+_TEXT_KEYS = FACT_KEY[2:-1]  # dimension columns and item: text, "" for none
+
+
+def _text(value) -> str:
     if value is None:
         return ""
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "S" if value else "N"
     return str(value)
