@@ -8,7 +8,7 @@ with plain Django ORM aggregation queries over the source tables (the baseline),
 
 The database is built with `siee.core.demo.generate_demo(..., history=True, history_intensity=N)` (people,
 employers, vacancies, two years of applications, referrals, placements and follow-ups, plus what other apps' demos
-add; --history-intensity 7, the default here, gives about 5 million referrals + placements + follow-ups at
+add; --history-intensity 10, the default here, gives 5.3 million referrals + placements + follow-ups at
 1,000,000 people and 200,000 vacancies) unless it already holds at least --people people (--rebuild forces a new
 one; --build-only stops there). Then: full refresh of the fact table (timed), the incremental refresh a request
 makes after a new row this month and the CLI's incremental refresh (timed, rolled back), one warm-up pass, and
@@ -104,7 +104,7 @@ def main() -> int:
     parser.add_argument("--period", default="", help="quarter (default: the last complete quarter)")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-refresh", action="store_true", help="reuse the fact table as it is")
-    parser.add_argument("--history-intensity", type=float, default=7.0,
+    parser.add_argument("--history-intensity", type=float, default=10.0,
                         help="candidates per vacancy multiplier of the demo history (1 = plain `siee demo`)")
     parser.add_argument("--build-only", action="store_true", help="build the database and stop")
     parser.add_argument("--skip-incremental", action="store_true", help="do not time the incremental refresh")

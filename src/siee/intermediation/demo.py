@@ -2,12 +2,12 @@
 months, for the people and vacancies already in the database.
 
     generate_history(seed=1, months=24)
-    generate_history(seed=1, months=24, intensity=7)   # a denser history: up to 7x more candidates per vacancy
+    generate_history(seed=1, months=24, intensity=10)  # a denser history: up to 10x more candidates per vacancy
 
 `intensity` (default 1, also read from the environment variable SIEE_DEMO_HISTORY_INTENSITY, so `siee demo` can
-use it) multiplies the number of candidates considered per vacancy (1-6 at intensity 1, 1-42 at 7): more
+use it) multiplies the number of candidates considered per vacancy (1-6 at intensity 1, 1-60 at 10): more
 applications and referrals, and more placements and follow-ups where the vacancy has posts left. Intensity 1 gives
-exactly the history it always gave. At 200,000 vacancies and 1,000,000 people, intensity 7 gives about 5 million
+exactly the history it always gave. At 200,000 vacancies and 1,000,000 people, intensity 10 gives 5.3 million
 referrals, placements and follow-ups (see docs/observatory-engine.md).
 
 Reproducible: the same seed on the same database and day gives the same rows. Only adds: vacancies that already
