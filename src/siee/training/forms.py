@@ -185,8 +185,8 @@ class ContractForm(SieeFormMixin, forms.Form):
     code = forms.CharField(label=_("Número de contrato"), max_length=40)
     title = forms.CharField(label=_("Objeto"), max_length=300, required=False)
     provider = forms.ChoiceField(label=_("Proveedor de formación"))
-    start_date = forms.DateField(label=_("Inicio"), widget=DateInput())
-    end_date = forms.DateField(label=_("Fin"), widget=DateInput())
+    start_date = forms.DateField(label=_("Fecha de inicio"), widget=DateInput())
+    end_date = forms.DateField(label=_("Fecha de fin"), widget=DateInput())
     fixed = forms.CharField(label=_("Pago fijo por cohorte"), required=False, initial="0",
                             widget=forms.TextInput(attrs={"inputmode": "decimal"}),
                             help_text=_("En pesos, p. ej. 2.000.000. Se paga por cada cohorte que inicia."))
